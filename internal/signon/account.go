@@ -1,0 +1,140 @@
+package signon
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/alexedwards/argon2id"
+)
+
+// Role is what a coordinator account may do. Admins also manage accounts.
+type Role string
+
+const (
+	RoleAdmin       Role = "admin"
+	RoleCoordinator Role = "coordinator"
+)
+
+// Account is a person who coordinates statements.
+type Account struct {
+	ID           int64
+	Email        string
+	Name         string
+	Role         Role
+	PasswordHash string // argon2id, PHC string format
+	DisabledAt   *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Password length bounds. The upper bound keeps hashing cheap to refuse.
+const (
+	MinPassword = 10
+	MaxPassword = 200
+	MaxName     = 120
+)
+
+// passwordParams follow the OWASP recommendation for argon2id (19 MiB,
+// two passes), which keeps a login under a few tens of milliseconds here.
+var passwordParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+// AccountInput is what a person submits to create an account.
+type AccountInput struct {
+	Email    string
+	Name     string
+	Password string
+	Role     Role
+}
+
+// NewAccount validates in and returns an account with its password hashed.
+func NewAccount(in AccountInput) (*Account, error) {
+	p := Problems{}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	requireText(p, "email", email, MaxEmail)
+	if _, ok := p["email"]; !ok && !validEmail(email) {
+		p.Add("email", ProblemInvalidEmail, 0)
+	}
+	name := collapseSpace(in.Name)
+	requireText(p, "name", name, MaxName)
+	switch n := utf8.RuneCountInString(in.Password); {
+	case n == 0:
+		p.Add("password", ProblemRequired, 0)
+	case n < MinPassword:
+		p.Add("password", ProblemTooShort, MinPassword)
+	case n > MaxPassword:
+		p.Add("password", ProblemTooLong, MaxPassword)
+	}
+	if in.Role != RoleAdmin && in.Role != RoleCoordinator {
+		p.Add("role", ProblemInvalidChoice, 0)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	hash, err := argon2id.CreateHash(in.Password, passwordParams)
+	if err != nil {
+		return nil, err
+	}
+	return &Account{Email: email, Name: name, Role: in.Role, PasswordHash: hash}, nil
+}
+
+// PasswordMatches reports whether password is the account's password.
+func (a *Account) PasswordMatches(password string) bool {
+	if len(password) > 4*MaxPassword {
+		return false
+	}
+	ok, err := argon2id.ComparePasswordAndHash(password, a.PasswordHash)
+	return err == nil && ok
+}
+
+// DummyPasswordCheck spends the time of a real check, so a login for an
+// unknown email takes as long as one with a wrong password.
+func DummyPasswordCheck(password string) {
+	_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
+}
+
+var dummyHash, _ = argon2id.CreateHash("not a password of anyone", passwordParams)
+
+// Session is a coordinator's login. Only the hash of its token is stored,
+// so a leaked database does not let anyone log in.
+type Session struct {
+	TokenHash string
+	AccountID int64
+	ExpiresAt time.Time
+	CreatedAt time.Time
+}
+
+// AccountService stores accounts and their sessions.
+type AccountService interface {
+	// CreateAccount stores a; an email in use is an ECONFLICT.
+	CreateAccount(ctx context.Context, a *Account) error
+	// CreateFirstAdmin stores a only while no account exists, so two
+	// people racing through first-run setup cannot both become admins.
+	CreateFirstAdmin(ctx context.Context, a *Account) error
+	AccountByID(ctx context.Context, id int64) (*Account, error)
+	AccountByEmail(ctx context.Context, email string) (*Account, error)
+	CountAccounts(ctx context.Context) (int, error)
+	CreateSession(ctx context.Context, s *Session) error
+	// SessionAccount returns the enabled account of an unexpired session.
+	SessionAccount(ctx context.Context, tokenHash string, now time.Time) (*Account, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+}
+
+// Event is one entry of the audit trail: who did what, to which
+// statement or signature, when.
+type Event struct {
+	ID          int64
+	StatementID *int64
+	SignatureID *int64
+	AccountID   *int64
+	Action      string // such as "statement.open" or "signature.create"
+	Detail      string
+	CreatedAt   time.Time
+}
+
+// EventService reads the audit trail. Events are written by the store in
+// the same transaction as the change they record.
+type EventService interface {
+	StatementEvents(ctx context.Context, statementID int64) ([]*Event, error)
+}

@@ -1,0 +1,157 @@
+package signon
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each layer maps them to its own vocabulary: the HTTP server
+// to status codes, the command line to exit messages.
+const (
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EFORBIDDEN    = "forbidden"
+	EUNAUTHORIZED = "unauthorized"
+	ETOOMANY      = "too_many_requests"
+	EINTERNAL     = "internal"
+)
+
+// Error is an error that is safe to show to the person who caused it.
+// Key, when set, names a translated message that replaces Message in the
+// person's language; Fields maps form fields to Problems.
+type Error struct {
+	Code    string
+	Key     string
+	Message string
+	Fields  map[string]Problem
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("signon error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// KeyedError returns an *Error whose message has a translation under key.
+func KeyedError(code, key, message string) *Error {
+	return &Error{Code: code, Key: key, Message: message}
+}
+
+// ErrorCode returns the code of err, or EINTERNAL when err is not an *Error
+// (anything unexpected is internal, and its details stay in the logs).
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-safe message of err.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// ErrorFields returns the per-field problems of err, or nil.
+func ErrorFields(err error) map[string]Problem {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
+}
+
+// ErrorKey returns the translation key of err, or "".
+func ErrorKey(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Key
+	}
+	return ""
+}
+
+// Problem says what is wrong with one field. The code is stable (the API
+// returns it and translations are keyed by it); Limit carries the number a
+// message needs, such as a maximum length.
+type Problem struct {
+	Code  string
+	Limit int
+}
+
+// Problem codes.
+const (
+	ProblemRequired       = "required"
+	ProblemTooLong        = "too_long"
+	ProblemInvalidEmail   = "invalid_email"
+	ProblemInvalidURL     = "invalid_url"
+	ProblemUnknownCountry = "unknown_country"
+	ProblemUnknownRegion  = "unknown_region"
+	ProblemRegionRequired = "region_required"
+	ProblemInvalidChoice  = "invalid_choice"
+	ProblemInvalidTime    = "invalid_time"
+	ProblemTooShort       = "too_short"
+	ProblemMismatch       = "mismatch"
+	ProblemTaken          = "taken"
+)
+
+// Message is the English text of a problem, used where no translation is
+// at hand (logs, the command line, the JSON API's default language).
+func (p Problem) Message() string {
+	switch p.Code {
+	case ProblemRequired:
+		return "This field is required."
+	case ProblemTooLong:
+		return fmt.Sprintf("Use at most %d characters.", p.Limit)
+	case ProblemTooShort:
+		return fmt.Sprintf("Use at least %d characters.", p.Limit)
+	case ProblemInvalidEmail:
+		return "Enter a valid email address, like name@example.org."
+	case ProblemInvalidURL:
+		return "Enter a web address starting with http:// or https://."
+	case ProblemUnknownCountry:
+		return "Choose a country from the list."
+	case ProblemUnknownRegion:
+		return "Choose a state or province of the selected country."
+	case ProblemRegionRequired:
+		return "Choose a state or province."
+	case ProblemInvalidChoice:
+		return "Choose one of the options."
+	case ProblemInvalidTime:
+		return "Enter a date and time."
+	case ProblemMismatch:
+		return "The two entries do not match."
+	case ProblemTaken:
+		return "This is already in use."
+	}
+	return "This value is not valid."
+}
+
+// Problems collects field problems while a form or request is validated.
+type Problems map[string]Problem
+
+// Add records a problem for field, keeping the first one found.
+func (p Problems) Add(field, code string, limit int) {
+	if _, ok := p[field]; !ok {
+		p[field] = Problem{Code: code, Limit: limit}
+	}
+}
+
+// Err returns an EINVALID *Error carrying the problems, or nil if none.
+func (p Problems) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Key: "error.invalid_fields", Message: "Please correct the highlighted fields.", Fields: p}
+}

@@ -1,0 +1,276 @@
+package signon
+
+import (
+	"context"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// SignatureStatus is where a signature stands. Only approved signatures
+// are public and counted.
+type SignatureStatus string
+
+const (
+	SignatureUnconfirmed SignatureStatus = "unconfirmed" // waits for the signer to confirm by email
+	SignaturePending     SignatureStatus = "pending"     // waits for a coordinator
+	SignatureApproved    SignatureStatus = "approved"
+	SignatureRejected    SignatureStatus = "rejected"
+	SignatureWithdrawn   SignatureStatus = "withdrawn"
+)
+
+// Active reports whether a signature still stands for its organization,
+// which is what makes a second one from the same group a duplicate.
+func (s SignatureStatus) Active() bool {
+	return s == SignatureUnconfirmed || s == SignaturePending || s == SignatureApproved
+}
+
+// SignerType says whether someone signs for an organization or as a person.
+type SignerType string
+
+const (
+	SignerOrganization SignerType = "organization"
+	SignerIndividual   SignerType = "individual"
+)
+
+// Source records how a signature arrived.
+type Source string
+
+const (
+	SourceForm   Source = "form"
+	SourceAPI    Source = "api"
+	SourceInvite Source = "invite"
+	SourceImport Source = "import"
+	SourceManual Source = "manual"
+)
+
+// Signature is one organization (or person) signing one statement.
+// Email is private: it is never shown publicly nor returned by the
+// public API.
+type Signature struct {
+	ID               int64
+	StatementID      int64
+	SignerType       SignerType
+	Organization     string
+	OrgKey           string // OrganizationKey of Organization, or of the person for individuals
+	SignerName       string
+	SignerTitle      string
+	Email            string
+	City             string
+	Country          string // ISO 3166-1 alpha-2
+	Region           string // ISO 3166-2, empty outside US, MX, CA unless given
+	Website          string
+	Language         string
+	Status           SignatureStatus
+	Source           Source
+	StatementVersion int
+	MemberID         *int64
+	ConfirmedAt      *time.Time
+	ApprovedAt       *time.Time
+	RejectedAt       *time.Time
+	WithdrawnAt      *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// Name is what the public list shows first: the organization, or the
+// person for an individual signing without one.
+func (s *Signature) Name() string {
+	if s.Organization != "" {
+		return s.Organization
+	}
+	return s.SignerName
+}
+
+// Limits on signature fields.
+const (
+	MaxOrganization = 200
+	MaxSignerName   = 120
+	MaxSignerTitle  = 120
+	MaxEmail        = 254
+	MaxCity         = 100
+	MaxWebsite      = 300
+)
+
+// SignatureInput is what a signer submits, before validation.
+type SignatureInput struct {
+	SignerType   string
+	Organization string
+	SignerName   string
+	SignerTitle  string
+	Email        string
+	City         string
+	Country      string
+	Region       string
+	Website      string
+	Language     string
+}
+
+// Validate checks in against the statement's policy and returns the
+// signature it describes, not yet stored and without a status.
+func (in SignatureInput) Validate(st *Statement) (*Signature, error) {
+	p := Problems{}
+	signerType := SignerType(in.SignerType)
+	if signerType == "" {
+		signerType = SignerOrganization
+	}
+	switch {
+	case signerType == SignerIndividual && !st.AllowIndividuals,
+		signerType != SignerIndividual && signerType != SignerOrganization:
+		p.Add("signer_type", ProblemInvalidChoice, 0)
+	}
+
+	org := collapseSpace(in.Organization)
+	if signerType == SignerOrganization {
+		requireText(p, "organization", org, MaxOrganization)
+	} else {
+		optionalText(p, "organization", org, MaxOrganization)
+	}
+	name := collapseSpace(in.SignerName)
+	requireText(p, "signer_name", name, MaxSignerName)
+	title := collapseSpace(in.SignerTitle)
+	optionalText(p, "signer_title", title, MaxSignerTitle)
+
+	email := strings.TrimSpace(in.Email)
+	requireText(p, "email", email, MaxEmail)
+	if _, ok := p["email"]; !ok && !validEmail(email) {
+		p.Add("email", ProblemInvalidEmail, 0)
+	}
+	city := collapseSpace(in.City)
+	optionalText(p, "city", city, MaxCity)
+
+	country := strings.ToUpper(strings.TrimSpace(in.Country))
+	if country == "" {
+		country = "US"
+	}
+	region := strings.ToUpper(strings.TrimSpace(in.Region))
+	if _, ok := LookupCountry(country); !ok {
+		p.Add("country", ProblemUnknownCountry, 0)
+	} else if region == "" {
+		if RegionRequired(country) {
+			p.Add("region", ProblemRegionRequired, 0)
+		}
+	} else if r, ok := LookupRegion(region); !ok || r.Country != country {
+		p.Add("region", ProblemUnknownRegion, 0)
+	} else {
+		region = r.Code
+	}
+
+	website := strings.TrimSpace(in.Website)
+	if website != "" && !strings.Contains(website, "://") {
+		website = "https://" + website
+	}
+	optionalText(p, "website", website, MaxWebsite)
+	if _, ok := p["website"]; !ok && website != "" && !validWebsite(website) {
+		p.Add("website", ProblemInvalidURL, 0)
+	}
+
+	lang := in.Language
+	if !ValidLanguage(lang) {
+		lang = st.Language
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+
+	key := OrganizationKey(org)
+	if signerType == SignerIndividual {
+		// A person is the same person whatever group they name.
+		key = "person:" + strings.ToLower(email)
+	}
+	return &Signature{
+		StatementID:      st.ID,
+		SignerType:       signerType,
+		Organization:     org,
+		OrgKey:           key,
+		SignerName:       name,
+		SignerTitle:      title,
+		Email:            email,
+		City:             city,
+		Country:          country,
+		Region:           region,
+		Website:          website,
+		Language:         lang,
+		StatementVersion: st.Version,
+	}, nil
+}
+
+// InitialStatus is the status a new signature starts in under the
+// statement's policy: unconfirmed until the email is confirmed when the
+// statement asks for it, then pending when a coordinator must approve it.
+// member says whether the signer is on the coalition's roster.
+func InitialStatus(st *Statement, member, confirmed bool) SignatureStatus {
+	if st.RequireConfirmation && !confirmed {
+		return SignatureUnconfirmed
+	}
+	if st.Approval == ApprovalAll || st.Approval == ApprovalNonMembers && !member {
+		return SignaturePending
+	}
+	return SignatureApproved
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.ContainsAny(s, " <>")
+}
+
+func validWebsite(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") &&
+		strings.Contains(u.Host, ".") && !strings.ContainsAny(u.Host, " @") && utf8.ValidString(s)
+}
+
+func collapseSpace(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// SignatureFilter selects signatures for a listing.
+type SignatureFilter struct {
+	StatementID int64
+	Statuses    []SignatureStatus // empty means approved only
+	Country     string
+	Region      string
+	Page        int // from 1
+	PerPage     int
+}
+
+// RegionCount is the number of approved signatures from one region.
+type RegionCount struct {
+	Region  string
+	Country string
+	Count   int
+}
+
+// CountryCount is the number of approved signatures from one country.
+type CountryCount struct {
+	Country string
+	Count   int
+}
+
+// Stats summarizes who signed a statement, counting approved signatures.
+type Stats struct {
+	Total     int
+	ByRegion  []RegionCount  // most signatures first, then by code
+	ByCountry []CountryCount // most signatures first, then by code
+}
+
+// RegionsCounted is the number of distinct regions with a signature.
+func (s *Stats) RegionsCounted() int { return len(s.ByRegion) }
+
+// SignatureService stores signatures.
+type SignatureService interface {
+	// CreateSignature stores a new signature. A second active signature
+	// from the same organization is an ECONFLICT with key
+	// "error.already_signed".
+	CreateSignature(ctx context.Context, s *Signature) error
+	Signatures(ctx context.Context, f SignatureFilter) ([]*Signature, int, error)
+	SignatureStats(ctx context.Context, statementID int64) (*Stats, error)
+	// SignatureCounts returns the approved count per statement.
+	SignatureCounts(ctx context.Context, statementIDs []int64) (map[int64]int, error)
+}
