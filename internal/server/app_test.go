@@ -1,0 +1,234 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/signon-coalition/signon/internal/server"
+	"github.com/signon-coalition/signon/internal/signon"
+	"github.com/signon-coalition/signon/internal/store"
+	"github.com/signon-coalition/signon/internal/store/storetest"
+)
+
+// testApp is a real Signon server on a real database, reached over HTTP.
+type testApp struct {
+	DB    *store.DB
+	URL   string
+	Clock *testClock
+	Setup string // the first-run setup token
+}
+
+// testClock is a settable clock, so deadline tests need not sleep.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// forEachDialect runs fn as a subtest on SQLite and, where available,
+// PostgreSQL.
+func forEachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
+	t.Helper()
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) { fn(t, dialect) })
+	}
+}
+
+// newTestApp starts a server on a fresh database of the dialect. configure,
+// if given, adjusts the configuration before the server is built.
+func newTestApp(t *testing.T, dialect string, configure ...func(*server.Config)) *testApp {
+	t.Helper()
+	db := storetest.Open(t, dialect)
+	clock := &testClock{t: time.Date(2026, 11, 1, 15, 0, 0, 0, time.UTC)}
+	cfg := server.Config{
+		BaseURL:    "http://signon.test",
+		Coalition:  "Test Coalition",
+		SignLimit:  0,
+		SetupToken: "setup-token-for-tests",
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:        clock.Now,
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	srv, err := server.New(cfg, db)
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return &testApp{DB: db, URL: hs.URL, Clock: clock, Setup: cfg.SetupToken}
+}
+
+// testClient is one browser: it keeps cookies and does not follow
+// redirects, so tests see each answer.
+type testClient struct {
+	t    *testing.T
+	app  *testApp
+	http *http.Client
+	lang string
+}
+
+func (a *testApp) client(t *testing.T) *testClient {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testClient{t: t, app: a, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// response is an answer with its body read.
+type response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+func (c *testClient) do(req *http.Request) *response {
+	c.t.Helper()
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatalf("read body: %v", err)
+	}
+	return &response{Status: res.StatusCode, Header: res.Header, Body: string(body)}
+}
+
+func (c *testClient) get(path string) *response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.URL+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return c.do(req)
+}
+
+// postForm posts values with the CSRF token a browser would send, first
+// fetching a page for the token if the client has none yet.
+func (c *testClient) postForm(path string, values url.Values) *response {
+	c.t.Helper()
+	if values == nil {
+		values = url.Values{}
+	}
+	if values.Get("_csrf") == "" {
+		values.Set("_csrf", c.csrfToken())
+	}
+	return c.postRaw(path, "application/x-www-form-urlencoded", values.Encode())
+}
+
+func (c *testClient) postRaw(path, contentType, body string) *response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.app.URL+path, strings.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	return c.do(req)
+}
+
+// csrfToken is the token of the client's CSRF cookie.
+func (c *testClient) csrfToken() string {
+	c.t.Helper()
+	u, _ := url.Parse(c.app.URL)
+	for i := 0; i < 2; i++ {
+		for _, ck := range c.http.Jar.Cookies(u) {
+			if ck.Name == "signon_csrf" {
+				return ck.Value
+			}
+		}
+		c.get("/login")
+	}
+	c.t.Fatal("no CSRF cookie after loading a page")
+	return ""
+}
+
+// createAccount stores an account with a known password.
+func (a *testApp) createAccount(t *testing.T, email string, role signon.Role) (password string) {
+	t.Helper()
+	password = "correct horse battery"
+	acct, err := signon.NewAccount(signon.AccountInput{Email: email, Name: "Test " + string(role), Password: password, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.CreateAccount(context.Background(), acct); err != nil {
+		t.Fatal(err)
+	}
+	return password
+}
+
+// login returns a client logged in as a new coordinator account.
+func (a *testApp) coordinator(t *testing.T) *testClient {
+	t.Helper()
+	email := "coordinator-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")) + "@example.org"
+	if len(email) > 200 {
+		email = email[len(email)-200:]
+	}
+	password := a.createAccount(t, email, signon.RoleCoordinator)
+	c := a.client(t)
+	res := c.postForm("/login", url.Values{"email": {email}, "password": {password}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("login: status %d, body %s", res.Status, res.Body)
+	}
+	return c
+}
+
+// openStatement stores an open letter, adjusted by mutate, and returns it.
+func (a *testApp) openStatement(t *testing.T, slug string, mutate ...func(*signon.Statement)) *signon.Statement {
+	t.Helper()
+	ctx := context.Background()
+	acct, err := signon.NewAccount(signon.AccountInput{Email: "author-" + slug + "@example.org", Name: "Author", Password: "a long enough password", Role: signon.RoleCoordinator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.CreateAccount(ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	st := &signon.Statement{
+		Slug: slug, Kind: signon.KindLetter, Title: "Letter " + slug, Summary: "A letter for tests.",
+		Body: "We, the undersigned, **ask** for dignity.", AddressedTo: "The leaders of North America",
+		Occasion: "North American Leaders' Summit", Language: "en",
+		Approval: signon.ApprovalNone, Visibility: signon.VisibleWhileOpen,
+	}
+	for _, f := range mutate {
+		f(st)
+	}
+	if err := a.DB.CreateStatement(ctx, st, acct.ID); err != nil {
+		t.Fatal(err)
+	}
+	st, err = a.DB.TransitionStatement(ctx, st.ID, signon.ActionOpen, nil, a.Clock.Now(), acct.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}

@@ -1,0 +1,31 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// handleHealthz says the process is alive; it touches nothing else so a
+// slow database does not get the process restarted.
+func (s *Server) handleHealthz(c echo.Context) error {
+	return c.String(http.StatusOK, "ok\n")
+}
+
+// handleReadyz says whether this instance can serve: the database answers
+// and its schema is current.
+func (s *Server) handleReadyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Warn("not ready: database unreachable", "error", err)
+		return c.String(http.StatusServiceUnavailable, "database unreachable\n")
+	}
+	if err := s.db.SchemaCurrent(ctx); err != nil {
+		s.log.Warn("not ready: schema", "error", err)
+		return c.String(http.StatusServiceUnavailable, "schema not current\n")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
