@@ -59,16 +59,16 @@ func parseTemplates(fsys fs.FS) (templates, error) {
 // logged in. Handlers embed it in a struct with their own data.
 type page struct {
 	*translator
-	Title      string
-	CSRF       string
-	Account    *signon.Account
-	Path       string
-	OtherLang  string
-	Coalition  string
-	Now        time.Time
-	NoIndex    bool
-	MetaDesc   string
-	Canonical  string
+	Title     string
+	CSRF      string
+	Account   *signon.Account
+	Path      string
+	OtherLang string
+	Coalition string
+	Now       time.Time
+	NoIndex   bool
+	MetaDesc  string
+	Canonical string
 }
 
 // LangURL is the current page in the other language.
