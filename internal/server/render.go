@@ -81,22 +81,22 @@ func (p *page) Date(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return formatDate(*t, p.lang)
+	return formatDate(t.In(p.loc), p.lang)
 }
 
-// DateTime formats t with its time of day (UTC) in the page's language.
+// DateTime formats t with its time of day in the coalition's time zone.
 func (p *page) DateTime(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return formatDate(*t, p.lang) + " " + t.UTC().Format("15:04") + " UTC"
+	local := t.In(p.loc)
+	return formatDate(local, p.lang) + " " + local.Format("15:04 MST")
 }
 
 var monthsES = [...]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
 	"agosto", "septiembre", "octubre", "noviembre", "diciembre"}
 
 func formatDate(t time.Time, lang string) string {
-	t = t.UTC()
 	if lang == "es" {
 		return fmt.Sprintf("%d de %s de %d", t.Day(), monthsES[t.Month()-1], t.Year())
 	}
@@ -136,6 +136,7 @@ func (s *Server) newPage(c echo.Context, title string) *page {
 		OtherLang:  otherLanguage(tr.lang),
 		Coalition:  s.cfg.Coalition,
 		Now:        s.now(),
+		loc:        s.cfg.Location,
 	}
 }
 

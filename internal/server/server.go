@@ -39,7 +39,9 @@ type Config struct {
 	// SetupToken, while no account exists, lets the holder of the
 	// first-run link create the first admin. Empty turns setup off.
 	SetupToken string
-	Logger     *slog.Logger
+	// Location is the time zone coordinators enter and read times in.
+	Location *time.Location
+	Logger   *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -73,6 +75,9 @@ func New(cfg Config, db Services) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
 	}
 	if cfg.Coalition == "" {
 		cfg.Coalition = "Signon"

@@ -236,8 +236,11 @@ type SignatureFilter struct {
 	Statuses    []SignatureStatus // empty means approved only
 	Country     string
 	Region      string
-	Page        int // from 1
-	PerPage     int
+	// ByRegion orders by country, region, then name, so a page can show
+	// the list grouped by state; otherwise by name.
+	ByRegion bool
+	Page     int // from 1
+	PerPage  int
 }
 
 // RegionCount is the number of approved signatures from one region.
@@ -271,6 +274,9 @@ type SignatureService interface {
 	CreateSignature(ctx context.Context, s *Signature) error
 	Signatures(ctx context.Context, f SignatureFilter) ([]*Signature, int, error)
 	SignatureStats(ctx context.Context, statementID int64) (*Stats, error)
+	// SetSignatureStatus moves a signature of the statement to status
+	// (approve, reject, withdraw), recording who did it.
+	SetSignatureStatus(ctx context.Context, statementID, signatureID int64, status SignatureStatus, now time.Time, by int64) error
 	// SignatureCounts returns the approved count per statement.
 	SignatureCounts(ctx context.Context, statementIDs []int64) (map[int64]int, error)
 }

@@ -1,0 +1,310 @@
+// Package store keeps Signon's statements, signatures, accounts and audit
+// trail in PostgreSQL or SQLite, through GORM, and implements the service
+// interfaces of package signon.
+//
+// The domain structs are stored as they are: GORM maps their fields to
+// snake_case columns, so the domain needs no tags. The schema comes only
+// from the SQL migrations in package migrations; nothing here alters it.
+// Every time is written in UTC, truncated to the microsecond both
+// databases keep, so what a caller holds after a write equals what a later
+// read returns.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	gormsqlite "gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/signon-coalition/signon/internal/signon"
+	"github.com/signon-coalition/signon/migrations"
+)
+
+// Dialect names, as Dialect returns them and as the migrations folders
+// are named.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+var (
+	_ signon.StatementService = (*DB)(nil)
+	_ signon.SignatureService = (*DB)(nil)
+	_ signon.AccountService   = (*DB)(nil)
+	_ signon.EventService     = (*DB)(nil)
+)
+
+// DB is Signon's storage, on PostgreSQL or SQLite.
+type DB struct {
+	gorm    *gorm.DB
+	sql     *sql.DB
+	dialect string
+}
+
+// Open connects to the database named by url: postgres://… or
+// postgresql://… for PostgreSQL, sqlite:PATH for a SQLite file. It does
+// not migrate; call Migrate or check SchemaCurrent.
+func Open(ctx context.Context, url string) (*DB, error) {
+	var (
+		db  = &DB{}
+		dia gorm.Dialector
+	)
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		db.dialect = Postgres
+		dia = postgres.Open(url)
+	case strings.HasPrefix(url, "sqlite:"):
+		path := strings.TrimPrefix(url, "sqlite:")
+		if path == "" {
+			return nil, errors.New("store: sqlite: URL names no file; use sqlite:PATH, such as sqlite:signon.db")
+		}
+		sqlDB, err := sql.Open("sqlite", sqliteDSN(path))
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+		}
+		// One connection writes at a time anyway in SQLite; queueing
+		// callers in Go instead of in SQLite's busy handler means
+		// concurrent signers wait their turn rather than fail with
+		// SQLITE_BUSY, and a transaction never has to upgrade a read
+		// lock another connection also holds.
+		sqlDB.SetMaxOpenConns(1)
+		sqlDB.SetMaxIdleConns(1)
+		sqlDB.SetConnMaxLifetime(0)
+		sqlDB.SetConnMaxIdleTime(0)
+		db.dialect = SQLite
+		dia = gormsqlite.New(gormsqlite.Config{Conn: sqlDB})
+	default:
+		return nil, fmt.Errorf("store: unsupported database URL %q: use postgres://…, postgresql://… or sqlite:PATH", redact(url))
+	}
+
+	g, err := gorm.Open(dia, &gorm.Config{
+		NowFunc: func() time.Time { return dbTime(time.Now()) },
+		// Errors go back to the caller, who decides what is worth logging;
+		// an expected conflict is not.
+		Logger: logger.Discard,
+		// Each public method opens the one transaction it needs.
+		SkipDefaultTransaction: true,
+		// TranslateError is left off: the SQLite dialector reads mattn's
+		// error type and cannot see modernc's codes, so conflicts are
+		// recognised here, from the driver errors, for both dialects.
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", db.dialect, err)
+	}
+	db.gorm = g
+	if db.sql, err = g.DB(); err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", db.dialect, err)
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", db.dialect, err)
+	}
+	return db, nil
+}
+
+// sqliteDSN makes a modernc.org/sqlite URI for path. WAL lets readers go
+// on while a signature is written; synchronous=NORMAL is durable in WAL
+// except for the last commits on power loss; _txlock=immediate takes the
+// write lock at BEGIN, so a second process on the same file waits under
+// busy_timeout instead of failing mid-transaction.
+func sqliteDSN(path string) string {
+	// SQLite decodes %XX in URIs; only the characters that would end the
+	// path need escaping.
+	path = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + path +
+		"?_pragma=busy_timeout(10000)" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_txlock=immediate"
+}
+
+// redact hides a password in a URL quoted in an error message.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}
+
+// Dialect returns "postgres" or "sqlite".
+func (db *DB) Dialect() string { return db.dialect }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.sql.PingContext(ctx)
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	return db.sql.Close()
+}
+
+// Migrate applies the pending migrations of the dialect. On PostgreSQL it
+// holds goose's session lock, so instances starting together migrate
+// once and the others wait.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.migrations(true)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate %s: %w", db.dialect, err)
+	}
+	return nil
+}
+
+// SchemaCurrent returns nil when every migration has been applied, and
+// otherwise an error saying how far behind the database is, so a server
+// can refuse to run on a schema its code does not match.
+func (db *DB) SchemaCurrent(ctx context.Context) error {
+	p, err := db.migrations(false)
+	if err != nil {
+		return err
+	}
+	current, latest, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("store: schema version: %w", err)
+	}
+	status, err := p.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("store: schema status: %w", err)
+	}
+	pending := 0
+	for _, s := range status {
+		if s.State == goose.StatePending {
+			pending++
+		}
+	}
+	if pending > 0 || current < latest {
+		return fmt.Errorf("store: %s schema is at version %d, latest is %d: %d migration(s) pending", db.dialect, current, latest, pending)
+	}
+	return nil
+}
+
+func (db *DB) migrations(locked bool) (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations.FS, db.dialect)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	dialect := goose.DialectSQLite3
+	if db.dialect == Postgres {
+		dialect = goose.DialectPostgres
+		if locked {
+			locker, err := lock.NewPostgresSessionLocker()
+			if err != nil {
+				return nil, fmt.Errorf("store: migration lock: %w", err)
+			}
+			opts = append(opts, goose.WithSessionLocker(locker))
+		}
+	}
+	p, err := goose.NewProvider(dialect, db.sql, fsys, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
+}
+
+// dbTime is t as both databases keep it: PostgreSQL stores microseconds,
+// and SQLite compares the stored text, which only orders correctly when
+// every time is written in the same zone.
+func dbTime(t time.Time) time.Time {
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// dbTimes applies dbTime in place. Times read back need it too: pgx
+// returns them in the local zone.
+func dbTimes(ts ...*time.Time) {
+	for _, t := range ts {
+		*t = dbTime(*t)
+	}
+}
+
+// dbTimePtrs is dbTimes for optional times, giving each its own copy so a
+// caller's time is never changed through a shared pointer.
+func dbTimePtrs(ts ...**time.Time) {
+	for _, t := range ts {
+		if *t != nil {
+			v := dbTime(**t)
+			*t = &v
+		}
+	}
+}
+
+// unique names a unique index the way each database reports a violation:
+// PostgreSQL by the index name, SQLite by its columns.
+type unique struct {
+	postgres string
+	sqlite   string
+}
+
+var (
+	uniqueSlug      = unique{"statements_slug_key", "statements.slug"}
+	uniqueEmail     = unique{"accounts_email_key", "accounts.email"}
+	uniqueActiveOrg = unique{"signatures_active_org_key", "signatures.statement_id, signatures.org_key"}
+)
+
+// violates reports whether err is a violation of the unique index u.
+func violates(err error, u unique) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505" && pgErr.ConstraintName == u.postgres
+	}
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) {
+		code := sqliteErr.Code()
+		return (code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) &&
+			strings.Contains(sqliteErr.Error(), "constraint failed: "+u.sqlite+" ")
+	}
+	return false
+}
+
+// violatesForeignKey reports whether err is a foreign key violation.
+// SQLite does not say which key, so callers use it only on a row with a
+// single foreign key.
+func violatesForeignKey(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23503"
+	}
+	var sqliteErr *sqlite.Error
+	return errors.As(err, &sqliteErr) && sqliteErr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// notFound turns GORM's missing row into the domain's not-found error
+// with message, and passes every other error through.
+func notFound(err error, message string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return signon.Errorf(signon.ENOTFOUND, "%s", message)
+	}
+	return err
+}
+
+// createEvent writes e in tx, the transaction of the change it records,
+// so the trail never shows a change that was rolled back.
+func createEvent(tx *gorm.DB, e *signon.Event) error {
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = tx.NowFunc()
+	}
+	dbTimes(&e.CreatedAt)
+	if err := tx.Create(e).Error; err != nil {
+		return fmt.Errorf("store: record event %s: %w", e.Action, err)
+	}
+	return nil
+}

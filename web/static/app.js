@@ -1,0 +1,1 @@
+// Signon: progressive enhancements only; every page works without this file.
