@@ -81,7 +81,7 @@ func (p *page) Date(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return formatDate(t.In(p.loc), p.lang)
+	return formatDate(t.In(p.zone), p.lang)
 }
 
 // DateTime formats t with its time of day in the coalition's time zone.
@@ -89,7 +89,7 @@ func (p *page) DateTime(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	local := t.In(p.loc)
+	local := t.In(p.zone)
 	return formatDate(local, p.lang) + " " + local.Format("15:04 MST")
 }
 
@@ -136,7 +136,7 @@ func (s *Server) newPage(c echo.Context, title string) *page {
 		OtherLang:  otherLanguage(tr.lang),
 		Coalition:  s.cfg.Coalition,
 		Now:        s.now(),
-		loc:        s.cfg.Location,
+		zone:       s.cfg.Location,
 	}
 }
 
