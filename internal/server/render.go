@@ -67,6 +67,7 @@ type page struct {
 	Coalition string
 	Now       time.Time
 	NoIndex   bool
+	zone      *time.Location
 	MetaDesc  string
 	Canonical string
 }
