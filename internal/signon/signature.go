@@ -222,7 +222,7 @@ func validEmail(s string) bool {
 
 func validWebsite(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") &&
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.User == nil &&
 		strings.Contains(u.Host, ".") && !strings.ContainsAny(u.Host, " @") && utf8.ValidString(s)
 }
 

@@ -340,21 +340,33 @@ func optionalText(p Problems, field, v string, max int) {
 }
 
 // Slugify makes a URL-safe slug from a title: accents folded, lower case,
-// words joined by hyphens, cut at a word boundary within MaxSlug.
+// words joined by hyphens, cut at a word boundary within MaxSlug (a first
+// word longer than that is cut short).
 func Slugify(title string) string {
-	words := strings.Fields(foldPunctuation(foldAccents(strings.ToLower(title))))
+	folded := slugLetters.Replace(foldAccents(strings.ToLower(title)))
+	words := strings.FieldsFunc(folded, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
 	var b strings.Builder
 	for _, w := range words {
-		if b.Len()+len(w)+1 > MaxSlug {
+		if b.Len() == 0 {
+			if len(w) > MaxSlug {
+				w = w[:MaxSlug]
+			}
+			b.WriteString(w)
+			continue
+		}
+		if b.Len()+1+len(w) > MaxSlug {
 			break
 		}
-		if b.Len() > 0 {
-			b.WriteByte('-')
-		}
+		b.WriteByte('-')
 		b.WriteString(w)
 	}
 	return b.String()
 }
+
+// slugLetters spells out letters that folding accents leaves alone.
+var slugLetters = strings.NewReplacer("ß", "ss", "æ", "ae", "ø", "o", "œ", "oe", "ł", "l", "đ", "d", "þ", "th")
 
 // StatementFilter selects statements for listings.
 type StatementFilter struct {

@@ -733,3 +733,18 @@ func TestSlugify(t *testing.T) {
 		})
 	}
 }
+
+func TestSlugify_Letters(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Straße für alle", "strasse-fur-alle"},
+		{strings.Repeat("y", 90), strings.Repeat("y", 80)},
+		{"¡¿!?", ""},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := Slugify(tc.in); got != tc.want {
+				t.Fatalf("Slugify(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
