@@ -3,6 +3,7 @@ package signon
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -91,10 +92,15 @@ func (a *Account) PasswordMatches(password string) bool {
 // DummyPasswordCheck spends the time of a real check, so a login for an
 // unknown email takes as long as one with a wrong password.
 func DummyPasswordCheck(password string) {
-	_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
+	_, _ = argon2id.ComparePasswordAndHash(password, dummyHash())
 }
 
-var dummyHash, _ = argon2id.CreateHash("not a password of anyone", passwordParams)
+// dummyHash is made on first use, not at start-up: every binary and test
+// importing this package would otherwise pay for an argon2id hash.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := argon2id.CreateHash("not a password of anyone", passwordParams)
+	return h
+})
 
 // Session is a coordinator's login. Only the hash of its token is stored,
 // so a leaked database does not let anyone log in.

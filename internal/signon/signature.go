@@ -179,6 +179,9 @@ func (in SignatureInput) Validate(st *Statement) (*Signature, error) {
 	if signerType == SignerIndividual {
 		// A person is the same person whatever group they name.
 		key = "person:" + strings.ToLower(email)
+	} else if key == "" {
+		// A name of punctuation alone would collide with every other one.
+		return nil, (Problems{"organization": {Code: ProblemRequired}}).Err()
 	}
 	return &Signature{
 		StatementID:      st.ID,

@@ -352,3 +352,12 @@ func TestSignatureStatus_Active(t *testing.T) {
 		})
 	}
 }
+
+func TestSignatureInput_Validate_PunctuationOnlyOrganization(t *testing.T) {
+	st := &Statement{ID: 1, Language: "en"}
+	in := SignatureInput{Organization: "!!! —", SignerName: "Ana", Email: "ana@example.org", Country: "US", Region: "US-TX"}
+	_, err := in.Validate(st)
+	if got := ErrorFields(err)["organization"].Code; got != ProblemRequired {
+		t.Fatalf("organization problem = %q, want %q (err %v)", got, ProblemRequired, err)
+	}
+}

@@ -184,10 +184,16 @@ func (s *Statement) Apply(action Action, now time.Time, at *time.Time) error {
 		}
 		s.Status, s.OpensAt = StatusDraft, nil
 	case ActionClose:
-		if from != StatusOpen {
+		// A statement past its deadline is already closed to the public;
+		// closing it then records the deadline as the moment it closed.
+		pastDeadline := s.Status == StatusOpen && from == StatusClosed
+		if from != StatusOpen && !pastDeadline {
 			return refuse("error.transition.close_not_open", "Only an open statement can be closed.")
 		}
 		s.Status, s.ClosedAt = StatusClosed, timePtr(now)
+		if pastDeadline {
+			s.ClosedAt = timePtr(*s.ClosesAt)
+		}
 	case ActionReopen:
 		if from != StatusClosed {
 			return refuse("error.transition.reopen_not_closed", "Only a closed statement can be reopened.")

@@ -227,6 +227,12 @@ func TestStatement_Apply(t *testing.T) {
 			want:   Statement{Status: StatusOpen, OpenedAt: tp(now)},
 		},
 		{
+			name:   "closed by deadline/close records the deadline as the closing time",
+			start:  Statement{Status: StatusOpen, OpenedAt: tp(longAgo), ClosesAt: tp(past)},
+			action: ActionClose,
+			want:   Statement{Status: StatusClosed, OpenedAt: tp(longAgo), ClosesAt: tp(past), ClosedAt: tp(past)},
+		},
+		{
 			name:   "closed/publish",
 			start:  Statement{Status: StatusClosed, OpenedAt: tp(longAgo), ClosedAt: tp(past)},
 			action: ActionPublish,
@@ -304,12 +310,6 @@ func TestStatement_Apply(t *testing.T) {
 		{
 			name:     "scheduled/close",
 			start:    Statement{Status: StatusOpen, OpensAt: tp(future)},
-			action:   ActionClose,
-			wantCode: ECONFLICT, wantKey: "error.transition.close_not_open",
-		},
-		{
-			name:     "closed by deadline/close",
-			start:    Statement{Status: StatusOpen, OpenedAt: tp(longAgo), ClosesAt: tp(past)},
 			action:   ActionClose,
 			wantCode: ECONFLICT, wantKey: "error.transition.close_not_open",
 		},
@@ -747,4 +747,3 @@ func TestSlugify_Letters(t *testing.T) {
 		})
 	}
 }
-

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/signon-coalition/signon/internal/signon"
+)
+
+// firstAdminLock is the PostgreSQL advisory lock key that serializes
+// first-run setup across instances ("signon" in ASCII hex).
+const firstAdminLock int64 = 0x7369676e6f6e
+
+func errEmailTaken() error {
+	return &signon.Error{
+		Code:    signon.ECONFLICT,
+		Key:     "error.email_taken",
+		Message: "An account with this email already exists.",
+		Fields:  signon.Problems{"email": {Code: signon.ProblemTaken}},
+	}
+}
+
+// CreateAccount stores a; an email already in use is an ECONFLICT on the
+// email field.
+func (db *DB) CreateAccount(ctx context.Context, a *signon.Account) error {
+	orig := *a
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return createAccount(tx, a)
+	})
+	if err != nil {
+		*a = orig
+	}
+	return err
+}
+
+// CreateFirstAdmin stores a as an admin only while there is no account at
+// all. On PostgreSQL an advisory lock held to the end of the transaction
+// makes concurrent calls take turns, so the second one sees the first
+// account; on SQLite the write lock taken at BEGIN does the same.
+func (db *DB) CreateFirstAdmin(ctx context.Context, a *signon.Account) error {
+	orig := *a
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if db.dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", firstAdminLock).Error; err != nil {
+				return fmt.Errorf("store: lock first-run setup: %w", err)
+			}
+		}
+		var n int64
+		if err := tx.Model(&signon.Account{}).Count(&n).Error; err != nil {
+			return fmt.Errorf("store: count accounts: %w", err)
+		}
+		if n > 0 {
+			return signon.KeyedError(signon.ECONFLICT, "error.setup_done", "Signon is already set up; log in instead.")
+		}
+		a.Role = signon.RoleAdmin
+		return createAccount(tx, a)
+	})
+	if err != nil {
+		*a = orig
+	}
+	return err
+}
+
+func createAccount(tx *gorm.DB, a *signon.Account) error {
+	// The domain lower-cases emails already; doing it here too keeps the
+	// unique index case-insensitive whoever builds the account.
+	a.Email = strings.ToLower(strings.TrimSpace(a.Email))
+	a.CreatedAt = tx.NowFunc()
+	a.UpdatedAt = a.CreatedAt
+	normalizeAccount(a)
+	if err := tx.Create(a).Error; err != nil {
+		if violates(err, uniqueEmail) {
+			return errEmailTaken()
+		}
+		return fmt.Errorf("store: create account: %w", err)
+	}
+	return nil
+}
+
+// AccountByID returns account id.
+func (db *DB) AccountByID(ctx context.Context, id int64) (*signon.Account, error) {
+	return accountWhere(db.gorm.WithContext(ctx), "id = ?", id)
+}
+
+// AccountByEmail returns the account with email, whatever its case.
+func (db *DB) AccountByEmail(ctx context.Context, email string) (*signon.Account, error) {
+	return accountWhere(db.gorm.WithContext(ctx), "email = ?", strings.ToLower(strings.TrimSpace(email)))
+}
+
+func accountWhere(tx *gorm.DB, query string, args ...any) (*signon.Account, error) {
+	var a signon.Account
+	if err := tx.Where(query, args...).Take(&a).Error; err != nil {
+		return nil, notFound(err, "Account not found.")
+	}
+	normalizeAccount(&a)
+	return &a, nil
+}
+
+// CountAccounts returns the number of accounts, disabled ones included.
+func (db *DB) CountAccounts(ctx context.Context) (int, error) {
+	var n int64
+	if err := db.gorm.WithContext(ctx).Model(&signon.Account{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: count accounts: %w", err)
+	}
+	return int(n), nil
+}
+
+// CreateSession stores s, whose TokenHash is the key SessionAccount looks
+// it up by.
+func (db *DB) CreateSession(ctx context.Context, s *signon.Session) error {
+	if s.CreatedAt.IsZero() {
+		s.CreatedAt = db.gorm.NowFunc()
+	}
+	dbTimes(&s.CreatedAt, &s.ExpiresAt)
+	if err := db.gorm.WithContext(ctx).Create(s).Error; err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// SessionAccount returns the account logged in with tokenHash, if the
+// session has not expired at now and the account is not disabled. Every
+// other case is the same EUNAUTHORIZED, so a probe learns nothing about
+// which tokens once existed.
+func (db *DB) SessionAccount(ctx context.Context, tokenHash string, now time.Time) (*signon.Account, error) {
+	var a signon.Account
+	err := db.gorm.WithContext(ctx).
+		Select("accounts.*").
+		Joins("JOIN sessions ON sessions.account_id = accounts.id").
+		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND accounts.disabled_at IS NULL", tokenHash, dbTime(now)).
+		Take(&a).Error
+	if err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, signon.Errorf(signon.EUNAUTHORIZED, "Please log in.")
+		}
+		return nil, fmt.Errorf("store: find session: %w", err)
+	}
+	normalizeAccount(&a)
+	return &a, nil
+}
+
+// DeleteSession ends the session of tokenHash; ending one that is gone
+// already is not an error, so logging out twice is harmless.
+func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+	err := db.gorm.WithContext(ctx).Where("token_hash = ?", tokenHash).Delete(&signon.Session{}).Error
+	if err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes the sessions expired at now and returns
+// how many there were.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res := db.gorm.WithContext(ctx).Where("expires_at <= ?", dbTime(now)).Delete(&signon.Session{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: delete expired sessions: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+func normalizeAccount(a *signon.Account) {
+	dbTimes(&a.CreatedAt, &a.UpdatedAt)
+	dbTimePtrs(&a.DisabledAt)
+}

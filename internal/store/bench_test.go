@@ -1,0 +1,98 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/signon-coalition/signon/internal/signon"
+	"github.com/signon-coalition/signon/internal/store"
+	"github.com/signon-coalition/signon/internal/store/storetest"
+)
+
+// benchRegions are 40 regions of the three countries with catalogs.
+var benchRegions = func() []string {
+	var codes []string
+	for _, country := range []string{"US", "MX", "CA"} {
+		for _, r := range signon.RegionsOf(country) {
+			codes = append(codes, r.Code)
+		}
+	}
+	return codes[:40]
+}()
+
+func BenchmarkCreateSignature(b *testing.B) {
+	for _, dialect := range storetest.Dialects() {
+		b.Run(dialect, func(b *testing.B) {
+			db := storetest.Open(b, dialect)
+			a := createAccount(b, db, "")
+			st := createStatement(b, db, a.ID, "letter")
+			ctx := context.Background()
+			// The counter outlives each run (-count, -cpu and RunParallel's
+			// ramp-up all rerun a function on this database), so every
+			// organization is new.
+			var n atomic.Int64
+			b.Run("Serial", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					i := int(n.Add(1))
+					sig := newSignature(st.ID, fmt.Sprintf("Organization %d", i), benchRegions[i%len(benchRegions)])
+					if err := db.CreateSignature(ctx, sig); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			// Many signers at once, as when a letter goes out to a network.
+			b.Run("Parallel", func(b *testing.B) {
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						i := n.Add(1)
+						sig := newSignature(st.ID, fmt.Sprintf("Organization %d", i), benchRegions[int(i)%len(benchRegions)])
+						if err := db.CreateSignature(ctx, sig); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+		})
+	}
+}
+
+func BenchmarkSignatureStats(b *testing.B) {
+	const signatures = 10_000
+	for _, dialect := range storetest.Dialects() {
+		b.Run(dialect, func(b *testing.B) {
+			db := storetest.Open(b, dialect)
+			a := createAccount(b, db, "")
+			st := createStatement(b, db, a.ID, "letter")
+			seedSignatures(b, db, st.ID, signatures)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				stats, err := db.SignatureStats(ctx, st.ID)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if stats.Total != signatures || len(stats.ByRegion) != len(benchRegions) {
+					b.Fatalf("Total %d in %d regions, want %d in %d", stats.Total, len(stats.ByRegion), signatures, len(benchRegions))
+				}
+			}
+		})
+	}
+}
+
+// seedSignatures stores n approved signatures of statementID across
+// benchRegions.
+func seedSignatures(b *testing.B, db *store.DB, statementID int64, n int) {
+	b.Helper()
+	ctx := context.Background()
+	for i := range n {
+		sig := newSignature(statementID, fmt.Sprintf("Organization %d", i), benchRegions[i%len(benchRegions)])
+		if err := db.CreateSignature(ctx, sig); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,264 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/signon-coalition/signon/internal/signon"
+)
+
+// Page sizes for Signatures.
+const (
+	DefaultPerPage = 50
+	MaxPerPage     = 500
+)
+
+// byName orders signatories as the public list shows them: by the name
+// Signature.Name returns, ignoring case, with the id to keep pages stable.
+const byName = "lower(CASE WHEN organization <> '' THEN organization ELSE signer_name END), id"
+
+func errAlreadySigned() error {
+	return signon.KeyedError(signon.ECONFLICT, "error.already_signed", "This organization has already signed this statement.")
+}
+
+// CreateSignature stores sig. A second standing signature (unconfirmed,
+// pending or approved) from the same organization is refused by a partial
+// unique index, so two people signing for one group at the same moment
+// cannot both get in.
+func (db *DB) CreateSignature(ctx context.Context, sig *signon.Signature) error {
+	orig := *sig
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := tx.NowFunc()
+		sig.CreatedAt, sig.UpdatedAt = now, now
+		// An import may bring signatures already decided; each status
+		// carries the time it was reached.
+		switch {
+		case sig.Status == signon.SignatureApproved && sig.ApprovedAt == nil:
+			sig.ApprovedAt = &now
+		case sig.Status == signon.SignatureRejected && sig.RejectedAt == nil:
+			sig.RejectedAt = &now
+		case sig.Status == signon.SignatureWithdrawn && sig.WithdrawnAt == nil:
+			sig.WithdrawnAt = &now
+		}
+		normalizeSignature(sig)
+		// The statement's existence is left to the foreign key rather than
+		// checked first: on SQLite every signer queues for the one writer,
+		// and a query fewer inside the transaction is more signers a
+		// second.
+		if err := tx.Create(sig).Error; err != nil {
+			switch {
+			case violates(err, uniqueActiveOrg):
+				return errAlreadySigned()
+			case violatesForeignKey(err): // statement_id is the only foreign key
+				return signon.Errorf(signon.ENOTFOUND, "Statement not found.")
+			}
+			return fmt.Errorf("store: create signature: %w", err)
+		}
+		return createEvent(tx, &signon.Event{
+			StatementID: &sig.StatementID, SignatureID: &sig.ID, Action: "signature.create", Detail: string(sig.Status), CreatedAt: now,
+		})
+	})
+	if err != nil {
+		*sig = orig
+	}
+	return err
+}
+
+// Signatures lists a page of a statement's signatures in name order and
+// returns the number matching f across all pages.
+func (db *DB) Signatures(ctx context.Context, f signon.SignatureFilter) ([]*signon.Signature, int, error) {
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = []signon.SignatureStatus{signon.SignatureApproved}
+	}
+	// A fresh query each time: GORM statements are not reusable after
+	// Count has added its SELECT.
+	matching := func() *gorm.DB {
+		q := db.gorm.WithContext(ctx).Model(&signon.Signature{}).
+			Where("statement_id = ? AND status IN ?", f.StatementID, statuses)
+		country, region := strings.ToUpper(f.Country), strings.ToUpper(f.Region)
+		if country == "" && region != "" {
+			// A region code begins with its country's; naming the country
+			// lets the query use all of the index.
+			country, _, _ = strings.Cut(region, "-")
+		}
+		if country != "" {
+			q = q.Where("country = ?", country)
+		}
+		if region != "" {
+			q = q.Where("region = ?", region)
+		}
+		return q
+	}
+	var total int64
+	if err := matching().Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: count signatures: %w", err)
+	}
+	page, perPage := max(f.Page, 1), f.PerPage
+	switch {
+	case perPage <= 0:
+		perPage = DefaultPerPage
+	case perPage > MaxPerPage:
+		perPage = MaxPerPage
+	}
+	var list []*signon.Signature
+	if total > int64((page-1)*perPage) {
+		order := byName
+		if f.ByRegion {
+			order = "country, region, " + byName
+		}
+		err := matching().Order(order).Limit(perPage).Offset((page - 1) * perPage).Find(&list).Error
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: list signatures: %w", err)
+		}
+	}
+	for _, s := range list {
+		normalizeSignature(s)
+	}
+	return list, int(total), nil
+}
+
+// signatureMoves lists, for each status a coordinator or signer may set,
+// the statuses it may be reached from. A withdrawal is the signer's and
+// final; a rejection can be reconsidered.
+var signatureMoves = map[signon.SignatureStatus][]signon.SignatureStatus{
+	signon.SignatureApproved:  {signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureRejected},
+	signon.SignatureRejected:  {signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureApproved},
+	signon.SignatureWithdrawn: {signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureApproved},
+}
+
+// signatureActions names the audit event of each status change.
+var signatureActions = map[signon.SignatureStatus]string{
+	signon.SignatureApproved:  "signature.approve",
+	signon.SignatureRejected:  "signature.reject",
+	signon.SignatureWithdrawn: "signature.withdraw",
+}
+
+// SetSignatureStatus moves signature signatureID of statement statementID
+// to status at now, recording by (0 when the signer acts through a link,
+// not an account). Setting the status a signature already has does
+// nothing, so a button pressed twice is not an error. Approving a
+// rejected signature while another from the same organization stands is
+// the ECONFLICT "error.already_signed".
+func (db *DB) SetSignatureStatus(ctx context.Context, statementID, signatureID int64, status signon.SignatureStatus, now time.Time, by int64) error {
+	from, ok := signatureMoves[status]
+	if !ok {
+		return signon.Errorf(signon.EINVALID, "A signature can be approved, rejected or withdrawn, not set to %q.", status)
+	}
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx
+		if db.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+		}
+		var sig signon.Signature
+		if err := q.Where("id = ? AND statement_id = ?", signatureID, statementID).Take(&sig).Error; err != nil {
+			return notFound(err, "Signature not found.")
+		}
+		if sig.Status == status {
+			return nil
+		}
+		if !slices.Contains(from, sig.Status) {
+			return signon.Errorf(signon.ECONFLICT, "A signature that is %s cannot be set to %s.", sig.Status, status)
+		}
+		now = dbTime(now)
+		// As in TransitionStatement, updated_at and the event follow the
+		// database's clock, the status time the caller's.
+		changes := map[string]any{"status": status, "updated_at": tx.NowFunc()}
+		switch status {
+		case signon.SignatureApproved:
+			changes["approved_at"] = now
+		case signon.SignatureRejected:
+			changes["rejected_at"] = now
+		case signon.SignatureWithdrawn:
+			changes["withdrawn_at"] = now
+		}
+		if err := tx.Model(&signon.Signature{}).Where("id = ?", sig.ID).Updates(changes).Error; err != nil {
+			if violates(err, uniqueActiveOrg) {
+				return errAlreadySigned()
+			}
+			return fmt.Errorf("store: set signature %d to %s: %w", sig.ID, status, err)
+		}
+		return createEvent(tx, &signon.Event{
+			StatementID: &statementID, SignatureID: &sig.ID, AccountID: accountRef(by),
+			Action: signatureActions[status], Detail: string(sig.Status) + " → " + string(status),
+		})
+	})
+}
+
+// SignatureStats counts a statement's approved signatures by region and
+// by country, from one GROUP BY over the (statement_id, status, country,
+// region) index.
+func (db *DB) SignatureStats(ctx context.Context, statementID int64) (*signon.Stats, error) {
+	var rows []struct {
+		Country string
+		Region  string
+		N       int
+	}
+	err := db.gorm.WithContext(ctx).Model(&signon.Signature{}).
+		Select("country, region, count(*) AS n").
+		Where("statement_id = ? AND status = ?", statementID, signon.SignatureApproved).
+		Group("country, region").
+		Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: signature stats of statement %d: %w", statementID, err)
+	}
+	stats := &signon.Stats{ByRegion: []signon.RegionCount{}, ByCountry: []signon.CountryCount{}}
+	byCountry := map[string]int{}
+	for _, r := range rows {
+		stats.Total += r.N
+		byCountry[r.Country] += r.N
+		if r.Region != "" {
+			stats.ByRegion = append(stats.ByRegion, signon.RegionCount{Region: r.Region, Country: r.Country, Count: r.N})
+		}
+	}
+	for c, n := range byCountry {
+		stats.ByCountry = append(stats.ByCountry, signon.CountryCount{Country: c, Count: n})
+	}
+	slices.SortFunc(stats.ByRegion, func(a, b signon.RegionCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Region, b.Region))
+	})
+	slices.SortFunc(stats.ByCountry, func(a, b signon.CountryCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Country, b.Country))
+	})
+	return stats, nil
+}
+
+// SignatureCounts returns the number of approved signatures of each
+// statement in ids, zero included, from one GROUP BY.
+func (db *DB) SignatureCounts(ctx context.Context, ids []int64) (map[int64]int, error) {
+	counts := make(map[int64]int, len(ids))
+	if len(ids) == 0 {
+		return counts, nil
+	}
+	for _, id := range ids {
+		counts[id] = 0
+	}
+	var rows []struct {
+		StatementID int64
+		N           int
+	}
+	err := db.gorm.WithContext(ctx).Model(&signon.Signature{}).
+		Select("statement_id, count(*) AS n").
+		Where("statement_id IN ? AND status = ?", ids, signon.SignatureApproved).
+		Group("statement_id").
+		Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: count signatures: %w", err)
+	}
+	for _, r := range rows {
+		counts[r.StatementID] = r.N
+	}
+	return counts, nil
+}
+
+func normalizeSignature(s *signon.Signature) {
+	dbTimes(&s.CreatedAt, &s.UpdatedAt)
+	dbTimePtrs(&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt)
+}
