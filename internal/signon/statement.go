@@ -77,7 +77,7 @@ type Statement struct {
 	PublishedAt *time.Time
 	Version     int
 
-	CreatedBy int64
+	CreatedBy int64 // 0 when Signon itself made it, as for sample data
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -42,7 +42,12 @@ func (db *DB) CreateStatement(ctx context.Context, s *signon.Statement, by int64
 		s.CreatedAt = tx.NowFunc()
 		s.UpdatedAt = s.CreatedAt
 		normalizeStatement(s)
-		if err := tx.Create(s).Error; err != nil {
+		create := tx
+		if by == 0 {
+			// Made by Signon itself (sample data): no account to name.
+			create = tx.Omit("CreatedBy")
+		}
+		if err := create.Create(s).Error; err != nil {
 			if violates(err, uniqueSlug) {
 				return errSlugTaken()
 			}

@@ -46,7 +46,7 @@ CREATE TABLE statements (
     closed_at            timestamptz,
     published_at         timestamptz,
     version              integer NOT NULL DEFAULT 1 CHECK (version >= 1),
-    created_by           bigint NOT NULL REFERENCES accounts (id),
+    created_by           bigint REFERENCES accounts (id) ON DELETE SET NULL,
     created_at           timestamptz NOT NULL,
     updated_at           timestamptz NOT NULL,
     CONSTRAINT statements_slug_key UNIQUE (slug)

@@ -47,7 +47,7 @@ CREATE TABLE statements (
     closed_at            DATETIME,
     published_at         DATETIME,
     version              INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
-    created_by           INTEGER NOT NULL REFERENCES accounts (id),
+    created_by           INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
     created_at           DATETIME NOT NULL,
     updated_at           DATETIME NOT NULL,
     CONSTRAINT statements_slug_key UNIQUE (slug)

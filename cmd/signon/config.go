@@ -1,0 +1,168 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// envVar documents one environment variable. The help text, the README's
+// table and loadConfig all follow this list, so a variable cannot be read
+// without being documented.
+type envVar struct {
+	Name    string
+	Default string // as shown to people; "" means none
+	Meaning string
+}
+
+var envVars = []envVar{
+	{"SIGNON_DATABASE_URL", defaultDatabaseURL, "Database: sqlite:PATH (embedded, nothing to install) or postgres://user:pass@host:5432/signon?sslmode=disable."},
+	{"SIGNON_ADDR", defaultAddr, "Address to listen on; the --addr flag overrides it."},
+	{"SIGNON_BASE_URL", "", "Public address, such as https://sign.example.org, used in printed links; an https address makes cookies Secure."},
+	{"SIGNON_COALITION_NAME", defaultCoalition, "Name shown in the page header."},
+	{"SIGNON_SIGN_LIMIT", strconv.Itoa(defaultSignLimit), "Signatures one client IP may submit per hour; 0 turns the limit off."},
+	{"SIGNON_TRUSTED_PROXIES", "", "Comma-separated CIDRs (such as 10.0.0.0/8) of reverse proxies whose X-Forwarded-For is trusted for the client IP; a bare IP means that one address."},
+	{"SIGNON_TIMEZONE", "UTC", "IANA time zone, such as America/Chicago, in which coordinators enter and read times."},
+	{"SIGNON_LOG_FORMAT", "text", "Log format: text or json."},
+	{"SIGNON_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
+	{"SIGNON_ADMIN_PASSWORD", "", "Password for 'signon admin create'; when unset it is asked for on the terminal."},
+}
+
+const (
+	defaultDatabaseURL = "sqlite:signon.db"
+	defaultAddr        = ":8080"
+	defaultCoalition   = "Signon"
+	defaultSignLimit   = 120
+)
+
+// config is the deployment's settings, read from the environment once.
+type config struct {
+	DatabaseURL    string
+	Addr           string
+	BaseURL        string
+	Coalition      string
+	SignLimit      int
+	TrustedProxies []*net.IPNet
+	Location       *time.Location
+	LogFormat      string
+	LogLevel       slog.Level
+}
+
+// loadConfig reads the configuration from getenv. Every bad value is
+// reported, each naming its variable, so one run shows all there is to fix.
+func loadConfig(getenv func(string) string) (config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := config{
+		DatabaseURL: env("SIGNON_DATABASE_URL", defaultDatabaseURL),
+		Addr:        env("SIGNON_ADDR", defaultAddr),
+		Coalition:   env("SIGNON_COALITION_NAME", defaultCoalition),
+		LogFormat:   strings.ToLower(env("SIGNON_LOG_FORMAT", "text")),
+	}
+	var problems []string
+	bad := func(name, format string, args ...any) {
+		problems = append(problems, name+": "+fmt.Sprintf(format, args...))
+	}
+
+	if v := env("SIGNON_BASE_URL", ""); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("SIGNON_BASE_URL", "%q is not an http:// or https:// address", v)
+		} else {
+			cfg.BaseURL = strings.TrimRight(v, "/")
+		}
+	}
+
+	cfg.SignLimit = defaultSignLimit
+	if v := env("SIGNON_SIGN_LIMIT", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			bad("SIGNON_SIGN_LIMIT", "%q is not a whole number of signatures per hour (0 or more)", v)
+		} else {
+			cfg.SignLimit = n
+		}
+	}
+
+	for _, s := range strings.Split(getenv("SIGNON_TRUSTED_PROXIES"), ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		n, err := parseNetwork(s)
+		if err != nil {
+			bad("SIGNON_TRUSTED_PROXIES", "%q is not a network such as 10.0.0.0/8 or an IP address", s)
+			continue
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, n)
+	}
+
+	zone := env("SIGNON_TIMEZONE", "UTC")
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "Local" {
+		bad("SIGNON_TIMEZONE", "%q is not an IANA time zone such as America/Chicago or UTC", zone)
+		loc = time.UTC
+	}
+	cfg.Location = loc
+
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		bad("SIGNON_LOG_FORMAT", "%q is neither text nor json", cfg.LogFormat)
+	}
+	switch v := strings.ToLower(env("SIGNON_LOG_LEVEL", "info")); v {
+	case "debug":
+		cfg.LogLevel = slog.LevelDebug
+	case "info":
+		cfg.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		cfg.LogLevel = slog.LevelWarn
+	case "error":
+		cfg.LogLevel = slog.LevelError
+	default:
+		bad("SIGNON_LOG_LEVEL", "%q is not one of debug, info, warn, error", v)
+	}
+
+	switch len(problems) {
+	case 0:
+		return cfg, nil
+	case 1:
+		return config{}, errors.New("configuration: " + problems[0])
+	}
+	return config{}, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
+}
+
+// parseNetwork reads a CIDR, or a single IP as the network of just that
+// address.
+func parseNetwork(s string) (*net.IPNet, error) {
+	if strings.Contains(s, "/") {
+		_, n, err := net.ParseCIDR(s)
+		return n, err
+	}
+	ip := net.ParseIP(s)
+	if ip == nil {
+		return nil, fmt.Errorf("invalid IP %q", s)
+	}
+	bits := 128
+	if ip4 := ip.To4(); ip4 != nil {
+		ip, bits = ip4, 32
+	}
+	return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
+}
+
+// logger builds the process's logger: text for people at a terminal, JSON
+// for a log collector.
+func (cfg config) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

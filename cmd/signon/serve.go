@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/signon-coalition/signon/internal/demo"
+	"github.com/signon-coalition/signon/internal/server"
+	"github.com/signon-coalition/signon/internal/store"
+	"github.com/signon-coalition/signon/migrations"
+)
+
+// sessionCleanupInterval is how often expired coordinator sessions are
+// deleted. Expired sessions already fail to log anyone in; deleting them
+// only keeps the table small, so once an hour is plenty.
+const sessionCleanupInterval = time.Hour
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addrFlag := flags.String("addr", "", "")
+	seed := flags.Bool("demo", false, "")
+	help := "Usage: signon serve [--addr ADDR] [--demo]\n\n" + serveFlagsHelp + "\n" + envHelp()
+	if done, err := parseFlags(flags, args, help, stdout); done {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	addr := cfg.Addr
+	if *addrFlag != "" {
+		addr = *addrFlag
+	}
+	log := cfg.logger(stderr)
+
+	db, err := openDatabase(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log.Info("database ready", "dialect", db.Dialect())
+
+	if *seed {
+		if err := demo.Seed(ctx, db, time.Now()); err != nil {
+			return fmt.Errorf("sample data: %w", err)
+		}
+		log.Info("sample data ready", "letter", demo.LetterSlug, "response", demo.ResponseSlug)
+	}
+
+	// The first admin is created through a link only the person who
+	// started the server sees, so a fresh instance on the internet cannot
+	// be claimed by whoever finds it first.
+	accounts, err := db.CountAccounts(ctx)
+	if err != nil {
+		return err
+	}
+	setupToken := ""
+	if accounts == 0 {
+		setupToken = server.NewToken()
+	}
+
+	srv, err := server.New(server.Config{
+		BaseURL:        cfg.BaseURL,
+		Coalition:      cfg.Coalition,
+		SignLimit:      cfg.SignLimit,
+		TrustedProxies: cfg.TrustedProxies,
+		SetupToken:     setupToken,
+		Location:       cfg.Location,
+		Logger:         log,
+	}, db)
+	if err != nil {
+		return err
+	}
+
+	var wg sync.WaitGroup
+	cleanupCtx, stopCleanup := context.WithCancel(ctx)
+	wg.Go(func() { deleteExpiredSessions(cleanupCtx, db, log, sessionCleanupInterval) })
+	defer wg.Wait()
+	defer stopCleanup()
+
+	err = srv.ListenAndServe(ctx, addr, func(a net.Addr) {
+		local := localURL(a.String())
+		public := cfg.BaseURL
+		if public == "" {
+			public = local
+		}
+		fmt.Fprintf(stdout, "Signon listening on %s\n", local)
+		if *seed {
+			fmt.Fprintf(stdout, "Sample letter:   %s/s/%s\n", public, demo.LetterSlug)
+			fmt.Fprintf(stdout, "Sample response: %s/s/%s\n", public, demo.ResponseSlug)
+		}
+		if setupToken != "" {
+			fmt.Fprintf(stdout, "\n"+
+				"  No coordinator account yet. Create the first admin at:\n"+
+				"  %s/setup/%s\n"+
+				"  (The link is new at every start and stops working once an account exists.)\n\n",
+				public, setupToken)
+		}
+		log.Info("listening", "addr", a.String(), "base_url", cfg.BaseURL, "timezone", cfg.Location.String())
+	})
+	if err != nil {
+		return err
+	}
+	log.Info("shut down")
+	return nil
+}
+
+// localURL is the address to open in a browser on this machine for a
+// listening address: a server listening on every interface (":8080") is
+// reached at localhost.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// openDatabase opens the database at url and applies pending migrations.
+// On PostgreSQL the migration holds a lock, so several instances may start
+// at once.
+func openDatabase(ctx context.Context, url string) (*store.DB, error) {
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// sessionStore is what the clean-up loop needs of the database.
+type sessionStore interface {
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
+// deleteExpiredSessions deletes expired sessions now and then every
+// interval until ctx ends.
+func deleteExpiredSessions(ctx context.Context, db sessionStore, log *slog.Logger, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		n, err := db.DeleteExpiredSessions(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("deleting expired sessions", "error", err)
+		case n > 0:
+			log.Info("deleted expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	help := "Usage: signon migrate\n\nApplies pending migrations to the database at SIGNON_DATABASE_URL\n" +
+		"and prints the schema version. Safe to run again: nothing is applied twice.\n\n" + envHelp()
+	if done, err := parseFlags(flags, args, help, stdout); done {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.SchemaCurrent(ctx); err != nil {
+		return err
+	}
+	v, err := latestMigration(db.Dialect())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "The %s database schema is at version %d, the latest.\n", db.Dialect(), v)
+	return nil
+}
+
+// latestMigration is the highest version among the dialect's migration
+// files, named like 00001_init.sql. Once SchemaCurrent holds, it is the
+// database's version too.
+func latestMigration(dialect string) (int64, error) {
+	entries, err := fs.ReadDir(migrations.FS, dialect)
+	if err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	var latest int64
+	for _, e := range entries {
+		prefix, _, ok := strings.Cut(e.Name(), "_")
+		if !ok || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		if v, err := strconv.ParseInt(prefix, 10, 64); err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest, nil
+}
