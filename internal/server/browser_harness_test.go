@@ -40,11 +40,17 @@ func newBrowser(t *testing.T) context.Context {
 	if !ok {
 		testenv.Unavailable(t, testenv.Browser, "no Chromium found (install Debian's chromium package or set SIGNON_CHROMIUM)")
 	}
+	// Not t.TempDir: Chromium may still be writing its profile for a moment
+	// after it is told to stop, which would fail the test at cleanup.
+	profile, err := os.MkdirTemp("", "signon-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox, // tests run as root in CI
 		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		// The machine has no network beyond loopback: keep Chromium from
 		// trying to reach its update and sync services.
 		chromedp.Flag("disable-background-networking", true),
@@ -60,6 +66,9 @@ func newBrowser(t *testing.T) context.Context {
 		cancelTimeout()
 		cancelTab()
 		cancelAlloc()
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start Chromium at %s: %v", path, err)
@@ -71,7 +80,9 @@ func newBrowser(t *testing.T) context.Context {
 // the step.
 func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action) {
 	t.Helper()
-	if err := chromedp.Run(ctx, actions...); err != nil {
+	stepCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Run(stepCtx, actions...); err != nil {
 		screenshot(t, ctx, "failed-"+step)
 		t.Fatalf("%s: %v", step, err)
 	}
@@ -95,7 +106,7 @@ func screenshotDir(t *testing.T) string {
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	var png []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+	if err := chromedp.Run(ctx, chromedp.WaitReady("body", chromedp.ByQuery), chromedp.FullScreenshot(&png, 100)); err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return
 	}
