@@ -84,12 +84,12 @@ func createAccount(tx *gorm.DB, a *signon.Account) error {
 
 // AccountByID returns account id.
 func (db *DB) AccountByID(ctx context.Context, id int64) (*signon.Account, error) {
-	return accountWhere(db.gorm.WithContext(ctx), "id = ?", id)
+	return accountWhere(db.read.WithContext(ctx), "id = ?", id)
 }
 
 // AccountByEmail returns the account with email, whatever its case.
 func (db *DB) AccountByEmail(ctx context.Context, email string) (*signon.Account, error) {
-	return accountWhere(db.gorm.WithContext(ctx), "email = ?", strings.ToLower(strings.TrimSpace(email)))
+	return accountWhere(db.read.WithContext(ctx), "email = ?", strings.ToLower(strings.TrimSpace(email)))
 }
 
 func accountWhere(tx *gorm.DB, query string, args ...any) (*signon.Account, error) {
@@ -104,7 +104,7 @@ func accountWhere(tx *gorm.DB, query string, args ...any) (*signon.Account, erro
 // CountAccounts returns the number of accounts, disabled ones included.
 func (db *DB) CountAccounts(ctx context.Context) (int, error) {
 	var n int64
-	if err := db.gorm.WithContext(ctx).Model(&signon.Account{}).Count(&n).Error; err != nil {
+	if err := db.read.WithContext(ctx).Model(&signon.Account{}).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("store: count accounts: %w", err)
 	}
 	return int(n), nil
@@ -129,7 +129,7 @@ func (db *DB) CreateSession(ctx context.Context, s *signon.Session) error {
 // which tokens once existed.
 func (db *DB) SessionAccount(ctx context.Context, tokenHash string, now time.Time) (*signon.Account, error) {
 	var a signon.Account
-	err := db.gorm.WithContext(ctx).
+	err := db.read.WithContext(ctx).
 		Select("accounts.*").
 		Joins("JOIN sessions ON sessions.account_id = accounts.id").
 		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND accounts.disabled_at IS NULL", tokenHash, dbTime(now)).

@@ -12,7 +12,7 @@ import (
 // transactions (see createEvent).
 func (db *DB) StatementEvents(ctx context.Context, statementID int64) ([]*signon.Event, error) {
 	var list []*signon.Event
-	err := db.gorm.WithContext(ctx).
+	err := db.read.WithContext(ctx).
 		Where("statement_id = ?", statementID).
 		Order("created_at DESC, id DESC").
 		Find(&list).Error

@@ -81,7 +81,7 @@ func (db *DB) Signatures(ctx context.Context, f signon.SignatureFilter) ([]*sign
 	// A fresh query each time: GORM statements are not reusable after
 	// Count has added its SELECT.
 	matching := func() *gorm.DB {
-		q := db.gorm.WithContext(ctx).Model(&signon.Signature{}).
+		q := db.read.WithContext(ctx).Model(&signon.Signature{}).
 			Where("statement_id = ? AND status IN ?", f.StatementID, statuses)
 		country, region := strings.ToUpper(f.Country), strings.ToUpper(f.Region)
 		if country == "" && region != "" {
@@ -201,7 +201,7 @@ func (db *DB) SignatureStats(ctx context.Context, statementID int64) (*signon.St
 		Region  string
 		N       int
 	}
-	err := db.gorm.WithContext(ctx).Model(&signon.Signature{}).
+	err := db.read.WithContext(ctx).Model(&signon.Signature{}).
 		Select("country, region, count(*) AS n").
 		Where("statement_id = ? AND status = ?", statementID, signon.SignatureApproved).
 		Group("country, region").
@@ -244,7 +244,7 @@ func (db *DB) SignatureCounts(ctx context.Context, ids []int64) (map[int64]int, 
 		StatementID int64
 		N           int
 	}
-	err := db.gorm.WithContext(ctx).Model(&signon.Signature{}).
+	err := db.read.WithContext(ctx).Model(&signon.Signature{}).
 		Select("statement_id, count(*) AS n").
 		Where("statement_id IN ? AND status = ?", ids, signon.SignatureApproved).
 		Group("statement_id").

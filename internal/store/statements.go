@@ -183,12 +183,12 @@ func (db *DB) lockStatement(tx *gorm.DB, id int64) (*signon.Statement, error) {
 
 // StatementByID returns statement id.
 func (db *DB) StatementByID(ctx context.Context, id int64) (*signon.Statement, error) {
-	return statementWhere(db.gorm.WithContext(ctx), "id = ?", id)
+	return statementWhere(db.read.WithContext(ctx), "id = ?", id)
 }
 
 // StatementBySlug returns the statement at slug.
 func (db *DB) StatementBySlug(ctx context.Context, slug string) (*signon.Statement, error) {
-	return statementWhere(db.gorm.WithContext(ctx), "slug = ?", slug)
+	return statementWhere(db.read.WithContext(ctx), "slug = ?", slug)
 }
 
 func statementWhere(tx *gorm.DB, query string, args ...any) (*signon.Statement, error) {
@@ -204,7 +204,7 @@ func statementWhere(tx *gorm.DB, query string, args ...any) (*signon.Statement, 
 // the stored status only; a statement scheduled to open later is still
 // listed, and callers hide it with EffectiveStatus.
 func (db *DB) Statements(ctx context.Context, f signon.StatementFilter) ([]*signon.Statement, error) {
-	q := db.gorm.WithContext(ctx).Order(byActivity)
+	q := db.read.WithContext(ctx).Order(byActivity)
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
 	}
@@ -220,7 +220,7 @@ func (db *DB) Statements(ctx context.Context, f signon.StatementFilter) ([]*sign
 // Responses lists the statements that respond to id, whatever their
 // status.
 func (db *DB) Responses(ctx context.Context, id int64) ([]*signon.Statement, error) {
-	return findStatements(db.gorm.WithContext(ctx).Where("responds_to_id = ?", id).Order(byActivity))
+	return findStatements(db.read.WithContext(ctx).Where("responds_to_id = ?", id).Order(byActivity))
 }
 
 func findStatements(q *gorm.DB) ([]*signon.Statement, error) {

@@ -50,9 +50,16 @@ var (
 
 // DB is Signon's storage, on PostgreSQL or SQLite.
 type DB struct {
-	gorm    *gorm.DB
+	gorm    *gorm.DB // writes, and reads inside a write's transaction
 	sql     *sql.DB
 	dialect string
+
+	// read serves the read-only methods. On SQLite it is a separate pool
+	// of query-only connections, so pages and the API keep answering from
+	// WAL snapshots while the one writer connection is busy signing; on
+	// PostgreSQL it is the same pool as gorm.
+	read    *gorm.DB
+	readSQL *sql.DB
 }
 
 // Open connects to the database named by url: postgres://… or
@@ -124,6 +131,21 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.sql.SetMaxIdleConns(20)
 		db.sql.SetConnMaxIdleTime(5 * time.Minute)
 	}
+	db.read = db.gorm
+	if db.dialect == SQLite {
+		path := strings.TrimPrefix(url, "sqlite:")
+		if db.readSQL, err = sql.Open("sqlite", sqliteReadDSN(path)); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open sqlite %s for reading: %w", path, err)
+		}
+		db.readSQL.SetMaxOpenConns(4)
+		db.readSQL.SetMaxIdleConns(4)
+		db.readSQL.SetConnMaxIdleTime(0)
+		if db.read, err = gorm.Open(gormsqlite.New(gormsqlite.Config{Conn: db.readSQL}), db.gorm.Config); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open sqlite %s for reading: %w", path, err)
+		}
+	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", db.dialect, err)
@@ -131,9 +153,20 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
+// sqliteReadDSN makes the URI of the read-only pool: same file, no write
+// lock taken at BEGIN, and query_only so a mistaken write through it fails.
+func sqliteReadDSN(path string) string {
+	path = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + path +
+		"?_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=query_only(1)"
+}
+
 // sqliteDSN makes a modernc.org/sqlite URI for path. WAL lets readers go
-// on while a signature is written; synchronous=NORMAL is durable in WAL
-// except for the last commits on power loss; _txlock=immediate takes the
+// on while a signature is written; synchronous=FULL syncs the WAL at each
+// commit, so a signature the signer was told is recorded survives even a
+// power loss (NORMAL could lose the last commits); _txlock=immediate takes the
 // write lock at BEGIN, so a second process on the same file waits under
 // busy_timeout instead of failing mid-transaction.
 func sqliteDSN(path string) string {
@@ -144,7 +177,7 @@ func sqliteDSN(path string) string {
 		"?_pragma=busy_timeout(10000)" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=synchronous(FULL)" +
 		"&_txlock=immediate"
 }
 
@@ -162,12 +195,21 @@ func (db *DB) Dialect() string { return db.dialect }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
+	if db.readSQL != nil {
+		if err := db.readSQL.PingContext(ctx); err != nil {
+			return err
+		}
+	}
 	return db.sql.PingContext(ctx)
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
-	return db.sql.Close()
+	var readErr error
+	if db.readSQL != nil {
+		readErr = db.readSQL.Close()
+	}
+	return errors.Join(db.sql.Close(), readErr)
 }
 
 // Migrate applies the pending migrations of the dialect. On PostgreSQL it
