@@ -63,6 +63,11 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 		CookieSameSite: http.SameSiteLaxMode,
 		CookieSecure:   s.secureCookies(),
 		CookieMaxAge:   12 * 3600,
+		// A missing token fails the same way as a wrong one: to the
+		// person, the form expired or did not come from this site.
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden).SetInternal(err)
+		},
 	})
 }
 

@@ -46,4 +46,5 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.GET("/statements/:id/edit", s.handleEditStatement)
 	coord.POST("/statements/:id", s.handleUpdateStatement)
 	coord.POST("/statements/:id/transition", s.handleTransition)
+	coord.POST("/statements/:id/signatures/:sid/status", s.handleSignatureStatus)
 }

@@ -66,6 +66,7 @@ type Server struct {
 	bundle    *i18n.Bundle
 	log       *slog.Logger
 	limiter   *middleware.RateLimiterMemoryStore
+	md        *markdown
 }
 
 // New builds the server on db, whose schema must be current.
@@ -90,7 +91,7 @@ func New(cfg Config, db Services) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, templates: tmpls, bundle: bundle, log: cfg.Logger}
+	s := &Server{cfg: cfg, db: db, templates: tmpls, bundle: bundle, log: cfg.Logger, md: newMarkdown()}
 	if cfg.SignLimit > 0 {
 		s.limiter = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 			Rate:      rate.Limit(float64(cfg.SignLimit) / 3600),
