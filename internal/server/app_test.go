@@ -56,7 +56,7 @@ func forEachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
 
 // newTestApp starts a server on a fresh database of the dialect. configure,
 // if given, adjusts the configuration before the server is built.
-func newTestApp(t *testing.T, dialect string, configure ...func(*server.Config)) *testApp {
+func newTestApp(t testing.TB, dialect string, configure ...func(*server.Config)) *testApp {
 	t.Helper()
 	db := storetest.Open(t, dialect)
 	clock := &testClock{t: time.Date(2026, 11, 1, 15, 0, 0, 0, time.UTC)}
@@ -174,7 +174,7 @@ func (c *testClient) csrfToken() string {
 }
 
 // createAccount stores an account with a known password.
-func (a *testApp) createAccount(t *testing.T, email string, role signon.Role) (password string) {
+func (a *testApp) createAccount(t testing.TB, email string, role signon.Role) (password string) {
 	t.Helper()
 	password = "correct horse battery"
 	acct, err := signon.NewAccount(signon.AccountInput{Email: email, Name: "Test " + string(role), Password: password, Role: role})
@@ -204,7 +204,7 @@ func (a *testApp) coordinator(t *testing.T) *testClient {
 }
 
 // openStatement stores an open letter, adjusted by mutate, and returns it.
-func (a *testApp) openStatement(t *testing.T, slug string, mutate ...func(*signon.Statement)) *signon.Statement {
+func (a *testApp) openStatement(t testing.TB, slug string, mutate ...func(*signon.Statement)) *signon.Statement {
 	t.Helper()
 	ctx := context.Background()
 	acct, err := signon.NewAccount(signon.AccountInput{Email: "author-" + slug + "@example.org", Name: "Author", Password: "a long enough password", Role: signon.RoleCoordinator})
