@@ -532,6 +532,29 @@ func TestCoordinator_EditStatement(t *testing.T) {
 			}
 		})
 
+		t.Run("DeadlinePassed", func(t *testing.T) {
+			// The form shows the deadline to the minute; sent back
+			// unchanged after it has passed, it is not refused as a new
+			// deadline in the past.
+			deadline := app.Clock.Now().Add(time.Hour + 30*time.Second)
+			open := app.openStatement(t, "deadline-passed", func(s *signon.Statement) { s.ClosesAt = &deadline })
+			app.Clock.Set(deadline.Add(time.Hour))
+			defer app.Clock.Set(deadline.Add(-time.Hour - 30*time.Second))
+			res := c.get(coordManagePath(open.ID) + "/edit")
+			assertStatus(t, res, http.StatusOK)
+			assertContains(t, res.Body, `value="2026-11-01T10:00"`)
+			values := coordWith(coordStatementValues(), "slug", "deadline-passed", "summary", "Corrected.", "closes_at", "2026-11-01T10:00")
+			assertStatus(t, c.postForm(coordManagePath(open.ID), values), http.StatusSeeOther)
+			got := coordStatement(t, app, open.ID)
+			if got.Summary != "Corrected." || got.ClosesAt == nil || !got.ClosesAt.Equal(deadline) {
+				t.Errorf("summary %q, deadline %v, want the stored deadline %v", got.Summary, got.ClosesAt, deadline)
+			}
+			// A new deadline in the past is refused.
+			res = c.postForm(coordManagePath(open.ID), coordWith(values, "closes_at", "2026-11-01T10:30"))
+			assertStatus(t, res, http.StatusUnprocessableEntity)
+			assertContains(t, res.Body, `id="closes_at-error">Enter a valid date and time.</p>`)
+		})
+
 		t.Run("Missing", func(t *testing.T) {
 			assertStatus(t, c.get("/coordinate/statements/999999/edit"), http.StatusNotFound)
 			assertStatus(t, c.get("/coordinate/statements/abc"), http.StatusNotFound)

@@ -154,6 +154,12 @@ func (f statementForm) input(loc *time.Location) (signon.StatementInput, signon.
 // those found while parsing and those the domain finds.
 func (f statementForm) applyTo(st *signon.Statement, loc *time.Location, now time.Time) error {
 	in, p := f.input(loc)
+	// The form shows times to the minute. A deadline sent back as it was
+	// shown is the stored one, not a new one (which, once passed, the
+	// domain would refuse).
+	if in.ClosesAt != nil && st.ClosesAt != nil && in.ClosesAt.Equal(st.ClosesAt.Truncate(time.Minute)) {
+		in.ClosesAt = st.ClosesAt
+	}
 	// Validate on a copy, so a form that cannot be saved changes nothing.
 	scratch := *st
 	if err := in.Apply(&scratch, now); err != nil {
