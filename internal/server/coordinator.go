@@ -227,13 +227,6 @@ func (s *Server) handleCreateStatement(c echo.Context) error {
 	return redirect(c, manageURL(st.ID)+"?done=created")
 }
 
-// errPublishedFrozen refuses to edit a published statement: what the
-// coalition published, and its signatories signed, stays as it was.
-func errPublishedFrozen() error {
-	return signon.KeyedError(signon.ECONFLICT, "coordinate.error.published_frozen",
-		"This statement is published; its text is final and can no longer be edited.")
-}
-
 // editableStatement loads the statement of the :id parameter for editing.
 func (s *Server) editableStatement(c echo.Context) (*signon.Statement, error) {
 	id, err := pathID(c, "id")
@@ -244,8 +237,8 @@ func (s *Server) editableStatement(c echo.Context) (*signon.Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.Status == signon.StatusPublished {
-		return nil, errPublishedFrozen()
+	if err := st.CheckEditable(); err != nil {
+		return nil, err
 	}
 	return st, nil
 }
@@ -620,9 +613,8 @@ func (s *Server) handleSignatureStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if st.Status == signon.StatusPublished {
-		return s.renderManage(c, http.StatusConflict, id, signon.KeyedError(signon.ECONFLICT,
-			"coordinate.error.published_signatures", "The statement is published; its list of signatories is final."))
+	if err := st.CheckSignaturesChangeable(); err != nil {
+		return s.renderManage(c, http.StatusConflict, id, err)
 	}
 	err = s.db.SetSignatureStatus(c.Request().Context(), id, sid, status, s.now(), currentAccount(c).ID)
 	switch code := signon.ErrorCode(err); code {

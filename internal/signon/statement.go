@@ -134,6 +134,25 @@ func (s *Statement) Public(now time.Time) bool {
 	return s.EffectiveStatus(now) != StatusDraft
 }
 
+// CheckEditable refuses changes to the text and policy of a published
+// statement: what the coalition published, and its signatories signed,
+// stays as it was.
+func (s *Statement) CheckEditable() error {
+	if s.Status == StatusPublished {
+		return KeyedError(ECONFLICT, "error.published_frozen", "This statement is published; its text is final and can no longer be edited.")
+	}
+	return nil
+}
+
+// CheckSignaturesChangeable refuses approving, rejecting or withdrawing
+// signatures of a published statement: its list of signatories is final.
+func (s *Statement) CheckSignaturesChangeable() error {
+	if s.Status == StatusPublished {
+		return KeyedError(ECONFLICT, "error.published_signatures", "The statement is published; its list of signatories is final.")
+	}
+	return nil
+}
+
 // Action is a lifecycle step a coordinator takes.
 type Action string
 

@@ -153,6 +153,15 @@ func (db *DB) SetSignatureStatus(ctx context.Context, statementID, signatureID i
 		return signon.Errorf(signon.EINVALID, "A signature can be approved, rejected or withdrawn, not set to %q.", status)
 	}
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The statement's lock orders this change after a publish that
+		// has just frozen the list, or before one about to.
+		st, err := db.lockStatement(tx, statementID)
+		if err != nil {
+			return err
+		}
+		if err := st.CheckSignaturesChangeable(); err != nil {
+			return err
+		}
 		q := tx
 		if db.dialect == Postgres {
 			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})

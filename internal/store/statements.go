@@ -74,6 +74,11 @@ func (db *DB) UpdateStatement(ctx context.Context, s *signon.Statement, by int64
 		if err != nil {
 			return err
 		}
+		// Checked again under the lock: a publish may have landed since
+		// the caller loaded the statement.
+		if err := cur.CheckEditable(); err != nil {
+			return err
+		}
 		if s.RespondsToID != nil && (cur.RespondsToID == nil || *cur.RespondsToID != *s.RespondsToID) {
 			if err := checkRespondsTo(tx, s); err != nil {
 				return err

@@ -496,3 +496,59 @@ func slugs(list []*signon.Statement) []string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestStatementService_PublishedIsFrozen(t *testing.T) {
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			db := storetest.Open(t, dialect)
+			st := &signon.Statement{Slug: "frozen", Kind: signon.KindLetter, Title: "Frozen", Body: "Text.", Language: "en",
+				Approval: signon.ApprovalNone, Visibility: signon.VisibleWhileOpen}
+			if err := db.CreateStatement(ctx, st, 0); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+			for _, a := range []signon.Action{signon.ActionOpen} {
+				if _, err := db.TransitionStatement(ctx, st.ID, a, nil, now, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			in := signon.SignatureInput{Organization: "Casa", SignerName: "Ana", Email: "ana@example.org", Country: "US", Region: "US-TX"}
+			sig, err := in.Validate(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sig.Status, sig.Source = signon.SignatureApproved, signon.SourceForm
+			if err := db.CreateSignature(ctx, sig); err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range []signon.Action{signon.ActionClose, signon.ActionPublish} {
+				if _, err := db.TransitionStatement(ctx, st.ID, a, nil, now, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			edited := *st
+			edited.Title = "Changed after publication"
+			err = db.UpdateStatement(ctx, &edited, 0)
+			if signon.ErrorKey(err) != "error.published_frozen" {
+				t.Fatalf("UpdateStatement on a published statement: err = %v, want error.published_frozen", err)
+			}
+			err = db.SetSignatureStatus(ctx, st.ID, sig.ID, signon.SignatureRejected, now, 0)
+			if signon.ErrorKey(err) != "error.published_signatures" {
+				t.Fatalf("SetSignatureStatus on a published statement: err = %v, want error.published_signatures", err)
+			}
+			got, err := db.StatementByID(ctx, st.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Title != "Frozen" {
+				t.Errorf("title = %q, want it unchanged", got.Title)
+			}
+			list, _, err := db.Signatures(ctx, signon.SignatureFilter{StatementID: st.ID})
+			if err != nil || len(list) != 1 {
+				t.Fatalf("approved signatures = %d, %v; want the one still approved", len(list), err)
+			}
+		})
+	}
+}
