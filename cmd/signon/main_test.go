@@ -3,14 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,7 +19,6 @@ import (
 	"github.com/signon-coalition/signon/internal/signon"
 	"github.com/signon-coalition/signon/internal/store"
 	"github.com/signon-coalition/signon/internal/store/storetest"
-	"github.com/signon-coalition/signon/internal/testenv"
 )
 
 func TestRun_Help(t *testing.T) {
@@ -161,7 +155,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestServe_BaseURLInSetupLink(t *testing.T) {
-	app := startServe(t, env{"SIGNON_DATABASE_URL": sqliteURL(t), "SIGNON_BASE_URL": "https://sign.example.org"})
+	app := startServe(t, env{"SIGNON_DATABASE_URL": storetest.URL(t, store.SQLite), "SIGNON_BASE_URL": "https://sign.example.org"})
 	app.waitFor(t, `(https://sign\.example\.org/setup/\S+)`)
 	app.stop(t)
 }
@@ -227,7 +221,7 @@ func TestAdminCreate_Invalid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.env["SIGNON_DATABASE_URL"] = sqliteURL(t)
+			tt.env["SIGNON_DATABASE_URL"] = storetest.URL(t, store.SQLite)
 			args := append([]string{"admin", "create"}, tt.args...)
 			err := run(context.Background(), args, tt.env.get, strings.NewReader(tt.stdin), io.Discard, io.Discard)
 			if err == nil {
@@ -276,7 +270,7 @@ func TestServe_DemoTwice(t *testing.T) {
 }
 
 func TestMigrate(t *testing.T) {
-	e := env{"SIGNON_DATABASE_URL": sqliteURL(t)}
+	e := env{"SIGNON_DATABASE_URL": storetest.URL(t, store.SQLite)}
 	for range 2 {
 		var stdout bytes.Buffer
 		if err := run(context.Background(), []string{"migrate"}, e.get, nil, &stdout, io.Discard); err != nil {
@@ -413,57 +407,7 @@ func forEachDialect(t *testing.T, fn func(t *testing.T, dbURL string)) {
 	t.Helper()
 	for _, dialect := range storetest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
-			if dialect == store.Postgres {
-				fn(t, postgresURL(t))
-			} else {
-				fn(t, sqliteURL(t))
-			}
+			fn(t, storetest.URL(t, dialect))
 		})
 	}
-}
-
-func sqliteURL(t *testing.T) string {
-	return "sqlite:" + filepath.Join(t.TempDir(), "signon.db")
-}
-
-// postgresURL creates a database for one test on the server named by
-// SIGNON_TEST_POSTGRES_URL, dropped at cleanup. It does what storetest
-// does, but hands back the URL, since here the command opens the database.
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv(storetest.PostgresEnv)
-	if base == "" {
-		testenv.Unavailable(t, testenv.Postgres, storetest.PostgresEnv+" is not set")
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s: %v", storetest.PostgresEnv, err)
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := admin.PingContext(ctx); err != nil {
-		admin.Close()
-		testenv.Unavailable(t, testenv.Postgres, "cannot connect to "+u.Redacted()+": "+err.Error())
-	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "signon_cmd_test_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
 }

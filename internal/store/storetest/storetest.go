@@ -36,20 +36,26 @@ func Dialects() []string {
 	return []string{store.SQLite, store.Postgres}
 }
 
+// URL returns the URL of a new, empty and unmigrated database of the
+// dialect for one test, removed at cleanup: for tests of code that opens
+// the database itself, such as the command.
+func URL(t testing.TB, dialect string) string {
+	t.Helper()
+	switch dialect {
+	case store.SQLite:
+		return "sqlite:" + filepath.Join(t.TempDir(), "signon.db")
+	case store.Postgres:
+		return createPostgres(t)
+	}
+	t.Fatalf("storetest: unknown dialect %q", dialect)
+	return ""
+}
+
 // Open returns a migrated, empty database of the dialect for one test, closed and removed at cleanup.
 func Open(t testing.TB, dialect string) *store.DB {
 	t.Helper()
-	var dsn string
-	switch dialect {
-	case store.SQLite:
-		dsn = "sqlite:" + filepath.Join(t.TempDir(), "signon.db")
-	case store.Postgres:
-		dsn = createPostgres(t)
-	default:
-		t.Fatalf("storetest: unknown dialect %q", dialect)
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
+	db, err := store.Open(ctx, URL(t, dialect))
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
