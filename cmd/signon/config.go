@@ -7,9 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/signon-coalition/signon/internal/printed"
 )
 
 // envVar documents one environment variable. The help text, the README's
@@ -26,6 +29,7 @@ var envVars = []envVar{
 	{"SIGNON_ADDR", defaultAddr, "Address to listen on; the --addr flag overrides it."},
 	{"SIGNON_BASE_URL", "", "Public address, such as https://sign.example.org, used in printed links; an https address makes cookies Secure."},
 	{"SIGNON_COALITION_NAME", defaultCoalition, "Name shown in the page header."},
+	{"SIGNON_COALITION_LOGO", "", "Path to a PNG or JPEG file (at most 1 MiB), read at start, for the letterhead of the printed statement and its PDF; without it the letterhead is the name alone."},
 	{"SIGNON_SIGN_LIMIT", strconv.Itoa(defaultSignLimit), "Signatures one client IP may submit per hour; 0 turns the limit off."},
 	{"SIGNON_TRUSTED_PROXIES", "", "Comma-separated CIDRs (such as 10.0.0.0/8) of reverse proxies whose X-Forwarded-For is trusted for the client IP; a bare IP means that one address."},
 	{"SIGNON_TIMEZONE", "UTC", "IANA time zone, such as America/Chicago, in which coordinators enter and read times."},
@@ -47,6 +51,7 @@ type config struct {
 	Addr           string
 	BaseURL        string
 	Coalition      string
+	Logo           *printed.Logo
 	SignLimit      int
 	TrustedProxies []*net.IPNet
 	Location       *time.Location
@@ -81,6 +86,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		} else {
 			cfg.BaseURL = strings.TrimRight(v, "/")
 		}
+	}
+
+	if path := env("SIGNON_COALITION_LOGO", ""); path != "" {
+		logo, err := readLogo(path)
+		if err != nil {
+			bad("SIGNON_COALITION_LOGO", "%s: %v", path, err)
+		}
+		cfg.Logo = logo
 	}
 
 	cfg.SignLimit = defaultSignLimit
@@ -137,6 +150,26 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return config{}, errors.New("configuration: " + problems[0])
 	}
 	return config{}, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
+}
+
+// readLogo reads the letterhead's logo, looking at its size before
+// reading it all: a path to a large file by mistake should not be loaded
+// into memory to be refused.
+func readLogo(path string) (*printed.Logo, error) {
+	info, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil, err
+	case !info.Mode().IsRegular():
+		return nil, errors.New("not a file")
+	case info.Size() > printed.MaxLogoSize:
+		return nil, fmt.Errorf("the file is %d bytes; a logo may be at most 1 MiB", info.Size())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return printed.NewLogo(data)
 }
 
 // parseNetwork reads a CIDR, or a single IP as the network of just that

@@ -48,6 +48,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close()
 	log.Info("database ready", "dialect", db.Dialect())
+	// Before seeding: the sample response is published, and its record
+	// names the statement's public address.
+	db.SetPublicURL(cfg.BaseURL)
 
 	if *seed {
 		if err := demo.Seed(ctx, db, time.Now()); err != nil {
@@ -71,6 +74,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	srv, err := server.New(server.Config{
 		BaseURL:        cfg.BaseURL,
 		Coalition:      cfg.Coalition,
+		Logo:           cfg.Logo,
 		SignLimit:      cfg.SignLimit,
 		TrustedProxies: cfg.TrustedProxies,
 		SetupToken:     setupToken,

@@ -28,6 +28,7 @@ type Store interface {
 	CreateStatement(ctx context.Context, s *signon.Statement, by int64) error
 	TransitionStatement(ctx context.Context, id int64, action signon.Action, at *time.Time, now time.Time, by int64) (*signon.Statement, error)
 	CreateSignature(ctx context.Context, s *signon.Signature) error
+	SaveTranslation(ctx context.Context, statementID int64, text *signon.StatementText, by int64) error
 }
 
 // noAccount is the "by" of changes Signon makes on its own rather than a
@@ -52,6 +53,7 @@ func Seed(ctx context.Context, db Store, now time.Time) error {
 // lifecycle steps a coordinator would take, and who signs.
 type sample struct {
 	input       signon.StatementInput
+	translation *signon.StatementText // the Spanish text (spanish.go)
 	steps       []step
 	signatories []signatory
 }
@@ -98,6 +100,13 @@ func seed(ctx context.Context, db Store, sm sample, now time.Time) (*signon.Stat
 		}
 	}
 
+	// Before the steps: a published statement's texts are final.
+	if sm.translation != nil {
+		if err := db.SaveTranslation(ctx, st.ID, sm.translation, noAccount); err != nil {
+			return nil, fmt.Errorf("sample statement %s: translation: %w", slug, err)
+		}
+	}
+
 	for _, s := range sm.steps {
 		if st, err = db.TransitionStatement(ctx, st.ID, s.action, nil, s.at, noAccount); err != nil {
 			return nil, fmt.Errorf("sample statement %s: %s: %w", slug, s.action, err)
@@ -122,6 +131,7 @@ func sampleLetter(now time.Time) sample {
 			Visibility:  string(signon.VisibleWhileOpen),
 			ClosesAt:    &deadline,
 		},
+		translation: spanishLetter(),
 		steps:       []step{{signon.ActionOpen, now.Add(-7 * 24 * time.Hour)}},
 		signatories: signatories,
 	}
@@ -152,6 +162,7 @@ func sampleResponse(now time.Time, letterID int64) sample {
 			Visibility:   string(signon.VisibleWhileOpen),
 			ClosesAt:     &deadline,
 		},
+		translation: spanishResponse(),
 		steps: []step{
 			{signon.ActionOpen, now.Add(-20 * 24 * time.Hour)},
 			{signon.ActionPublish, now.Add(-5 * 24 * time.Hour)},

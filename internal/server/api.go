@@ -105,10 +105,16 @@ type apiStatementDetail struct {
 	AllowIndividuals   bool               `json:"allow_individuals"`
 	SignatoriesVisible bool               `json:"signatories_visible"`
 	SignatureCount     int                `json:"signature_count"`
+	// Version is the current version of the text; signatures name the
+	// one they signed.
+	Version int `json:"version"`
 	// The breakdowns are null while the signatories are not public: in a
 	// state with one signatory, the count by state would name it.
 	RegionCount  *int `json:"region_count"`
 	CountryCount *int `json:"country_count"`
+	// Translations are the statement's texts in other languages, by
+	// language (statement_text.go); {} when there are none.
+	Translations map[string]apiStatementText `json:"translations"`
 }
 
 // apiStatement is one statement with its text and counts.
@@ -136,6 +142,7 @@ func (s *Server) apiStatement(c echo.Context) error {
 		AllowIndividuals:   st.AllowIndividuals,
 		SignatoriesVisible: st.SignatoriesPublic(now),
 		SignatureCount:     stats.Total,
+		Version:            st.Version,
 	}
 	if out.SignatoriesVisible {
 		regions, countries := len(stats.ByRegion), len(stats.ByCountry)
@@ -160,6 +167,9 @@ func (s *Server) apiStatement(c echo.Context) error {
 			out.Responses = append(out.Responses, apiStatementLink{Slug: r.Slug, Title: r.Title})
 		}
 	}
+	if out.Translations, err = s.apiTranslations(ctx, st); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -175,6 +185,9 @@ type apiSignature struct {
 	Region       string  `json:"region"`
 	Website      string  `json:"website"`
 	SignedAt     *string `json:"signed_at"`
+	// VersionSigned is the version of the text the organization signed
+	// (see version in the statement).
+	VersionSigned int `json:"version_signed"`
 }
 
 type apiSignatureList struct {
@@ -185,7 +198,8 @@ type apiSignatureList struct {
 	SignatoriesVisible bool           `json:"signatories_visible"`
 }
 
-// apiSignatures lists a page of approved signatures, optionally of one region.
+// apiSignatures lists a page of approved signatures, optionally of one
+// region and matching a search of their names (?q=).
 func (s *Server) apiSignatures(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := signon.Problems{}
@@ -199,6 +213,10 @@ func (s *Server) apiSignatures(c echo.Context) error {
 			p.Add("region", signon.ProblemUnknownRegion, 0)
 		}
 	}
+	query, problem := searchQuery(c.QueryParam("q"))
+	if problem != nil {
+		p.Add("q", problem.Code, problem.Limit)
+	}
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -206,11 +224,12 @@ func (s *Server) apiSignatures(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	filter := signon.SignatureFilter{StatementID: st.ID, Region: region, ByRegion: true, Page: page, PerPage: perPage}
+	filter := signon.SignatureFilter{StatementID: st.ID, Region: region, Query: query, ByRegion: true, Page: page, PerPage: perPage}
 	out := apiSignatureList{Signatures: []apiSignature{}, Page: page, PerPage: perPage, SignatoriesVisible: st.SignatoriesPublic(s.now())}
 	if !out.SignatoriesVisible {
-		// The count is public even while the names are not.
-		filter.PerPage, filter.Page = 1, 1
+		// The count is public even while the names are not; the count of
+		// a search is not, since it would tell who signed name by name.
+		filter.PerPage, filter.Page, filter.Query = 1, 1, ""
 		if _, out.Total, err = s.db.Signatures(ctx, filter); err != nil {
 			return err
 		}
@@ -225,7 +244,7 @@ func (s *Server) apiSignatures(c echo.Context) error {
 		out.Signatures = append(out.Signatures, apiSignature{
 			Organization: sig.Organization, SignerName: sig.SignerName, SignerTitle: sig.SignerTitle,
 			SignerType: string(sig.SignerType), City: sig.City, Country: sig.Country, Region: sig.Region,
-			Website: sig.Website, SignedAt: apiTime(&sig.CreatedAt),
+			Website: sig.Website, SignedAt: apiTime(&sig.CreatedAt), VersionSigned: sig.StatementVersion,
 		})
 	}
 	return c.JSON(http.StatusOK, out)

@@ -131,13 +131,14 @@ func TestAPI_Statement(t *testing.T) {
 		body := pubJSON(t, res)
 		pubWantKeys(t, "statement", body, "slug", "kind", "title", "summary", "body", "body_html", "addressed_to", "occasion",
 			"language", "status", "opens_at", "closes_at", "published_at", "responds_to", "responses", "allow_individuals",
-			"signatories_visible", "signature_count", "region_count", "country_count")
+			"signatories_visible", "signature_count", "region_count", "country_count", "version", "translations")
 		for k, v := range map[string]any{
 			"slug": "the-letter", "kind": "letter", "title": "The letter", "summary": "Short.",
 			"body": "We **ask**. <script>alert(1)</script> [x](javascript:alert(1))", "addressed_to": "The leaders of North America",
 			"occasion": "North American Leaders' Summit", "language": "en", "status": "open", "opens_at": nil,
 			"closes_at": "2026-11-02T15:00:00Z", "published_at": nil, "responds_to": nil, "allow_individuals": true,
 			"signatories_visible": true, "signature_count": 3.0, "region_count": 2.0, "country_count": 3.0,
+			"version": 1.0,
 		} {
 			if body[k] != v {
 				t.Errorf("%s = %#v, want %#v", k, body[k], v)
@@ -204,7 +205,7 @@ func TestAPI_Signatures(t *testing.T) {
 		var orgs []string
 		for _, s := range sigs {
 			pubWantKeys(t, "signature", s, "organization", "signer_name", "signer_title", "signer_type", "city", "country",
-				"region", "website", "signed_at")
+				"region", "website", "signed_at", "version_signed")
 			orgs = append(orgs, s.(map[string]any)["organization"].(string))
 		}
 		// By country, then region, then name.
@@ -215,7 +216,7 @@ func TestAPI_Signatures(t *testing.T) {
 		for k, v := range map[string]any{
 			"organization": "Alpha", "signer_name": "Signer Alpha", "signer_title": "Coordinator", "signer_type": "organization",
 			"city": "Austin", "country": "US", "region": "US-TX", "website": "https://alpha.example.org",
-			"signed_at": "2026-11-01T15:00:00Z",
+			"signed_at": "2026-11-01T15:00:00Z", "version_signed": 1.0,
 		} {
 			if k == "signed_at" {
 				// Stored by the database's clock, not the test's.

@@ -71,6 +71,7 @@ func newTestApp(t testing.TB, dialect string, configure ...func(*server.Config))
 	for _, f := range configure {
 		f(&cfg)
 	}
+	db.SetPublicURL(cfg.BaseURL)
 	srv, err := server.New(cfg, db)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)

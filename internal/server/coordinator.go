@@ -129,6 +129,9 @@ type statementFormPage struct {
 	ErrorList []fieldProblem // Errors in the order of the form
 	Error     string
 	Preview   template.HTML
+	// Versioning, when organizations signed the current text, says that
+	// a change makes a new version and asks to confirm it (versions.go).
+	Versioning *versionNotice
 }
 
 // fieldProblem is one line of a form's error summary.
@@ -140,7 +143,7 @@ type fieldProblem struct {
 // statementFields are the statement form's fields in the order shown.
 var statementFields = []string{
 	"kind", "title", "slug", "summary", "addressed_to", "occasion", "body", "language",
-	"responds_to", "closes_at", "signers", "approval", "visibility",
+	"responds_to", "closes_at", "signers", "approval", "visibility", "confirm_version",
 }
 
 func (s *Server) renderStatementForm(c echo.Context, status int, st *signon.Statement, f statementForm, formErr error) error {
@@ -171,6 +174,9 @@ func (s *Server) renderStatementForm(c echo.Context, status int, st *signon.Stat
 		data.Action = manageURL(st.ID)
 	}
 	data.page = p
+	if data.Versioning, err = s.versionNoticeFor(c, st, f, formErr); err != nil {
+		return err
+	}
 	if formErr != nil {
 		data.Errors, data.Error = p.Problems(formErr), p.Error(formErr)
 		for _, field := range statementFields {
@@ -265,6 +271,9 @@ func (s *Server) handleUpdateStatement(c echo.Context) error {
 	}
 	stored := *st
 	err = f.applyTo(st, s.cfg.Location, s.now())
+	if err == nil {
+		err = s.checkVersionConfirmed(c, &stored, st, f)
+	}
 	if err == nil {
 		err = s.db.UpdateStatement(c.Request().Context(), st, currentAccount(c).ID)
 	}
@@ -519,6 +528,8 @@ func eventDetail(p *page, e *signon.Event) string {
 			}
 		}
 		return strings.Join(parts, " → ")
+	case e.Action == "statement.translation":
+		return translationEventDetail(p, e.Detail)
 	case strings.HasPrefix(e.Detail, "version "):
 		return p.T("coordinate.events.version", "Version", strings.TrimPrefix(e.Detail, "version "))
 	}

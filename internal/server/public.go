@@ -64,11 +64,12 @@ type homePage struct {
 	Open      []statementSummary
 	Closed    []statementSummary
 	Published []statementSummary
+	Occasions []occasionGroup // the three lists again, grouped by occasion
 }
 
 // handleHome lists what the public can act on first (statements open for
 // signatures), then the final statements, then those waiting to be
-// published.
+// published, grouped by occasion (see occasionGroups).
 func (s *Server) handleHome(c echo.Context) error {
 	ctx := c.Request().Context()
 	list, err := s.db.Statements(ctx, signon.StatementFilter{Public: true})
@@ -77,6 +78,9 @@ func (s *Server) handleHome(c echo.Context) error {
 	}
 	now := s.now()
 	list = slices.DeleteFunc(list, func(st *signon.Statement) bool { return !st.Public(now) })
+	if list, err = s.statementsIn(ctx, s.translator(c).lang, list); err != nil {
+		return err
+	}
 	ids := make([]int64, len(list))
 	for i, st := range list {
 		ids[i] = st.ID
@@ -113,6 +117,7 @@ func (s *Server) handleHome(c echo.Context) error {
 		}
 		return a.ClosesAt.Compare(*b.ClosesAt)
 	})
+	data.Occasions = occasionGroups(data.Open, data.Published, data.Closed)
 	return s.render(c, http.StatusOK, "home", data)
 }
 
@@ -141,11 +146,20 @@ type statementPage struct {
 	FilterName        string
 	Groups            []signatoryGroup
 	Pager             listPager
+	Places            placeBreakdown  // the map, table and lists (signatory_places.go)
+	Search            signatorySearch // ?q= (signatory_search.go)
 
 	Form      signatureForm
 	Errors    map[string]string
 	FormAlert string
 	ErrorList []signProblem
+
+	// Text is which of the statement's texts is shown (statement_text.go).
+	Text textChoice
+
+	// Record is the text's version history and the published record's
+	// digest (versions.go).
+	Record *recordSection
 }
 
 // regionRow is one line of the table of signatories by region.
@@ -347,7 +361,10 @@ func (s *Server) statementPage(c echo.Context, st *signon.Statement, attempt sig
 	}
 	data.ErrorList = errorList(data)
 
-	body, err := s.md.HTML(st.Body)
+	if err := s.showText(c, data); err != nil {
+		return nil, err
+	}
+	body, err := s.md.HTML(data.St.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -373,6 +390,9 @@ func (s *Server) statementPage(c echo.Context, st *signon.Statement, attempt sig
 		}
 	}
 
+	if err := s.addRecord(c, data); err != nil {
+		return nil, err
+	}
 	if err := s.addSignatories(c, data); err != nil {
 		return nil, err
 	}
@@ -422,6 +442,7 @@ func (s *Server) addSignatories(c echo.Context, data *statementPage) error {
 	}
 	filter.Page, _ = strconv.Atoi(c.QueryParam("page"))
 	filter.Page = max(filter.Page, 1)
+	filter.Query = data.readSearch(c, filter)
 
 	listURL := func(region, country string, page int) string {
 		q := url.Values{}
@@ -432,6 +453,12 @@ func (s *Server) addSignatories(c echo.Context, data *statementPage) error {
 		}
 		if page > 1 {
 			q.Set("page", strconv.Itoa(page))
+		}
+		if data.Text.Param != "" {
+			q.Set(textParam, data.Text.Param)
+		}
+		if filter.Query != "" {
+			q.Set("q", filter.Query)
 		}
 		u := data.Path
 		if len(q) > 0 {
@@ -462,6 +489,8 @@ func (s *Server) addSignatories(c echo.Context, data *statementPage) error {
 		}
 	}
 
+	data.Places = data.placesOf(listURL)
+
 	list, total, err := s.db.Signatures(ctx, filter)
 	if err != nil {
 		return err
@@ -481,6 +510,7 @@ func (s *Server) addSignatories(c echo.Context, data *statementPage) error {
 	if filter.Page < pages {
 		data.Pager.Next = listURL(filter.Region, filter.Country, filter.Page+1)
 	}
+	data.searchFound(total)
 
 	// The store lists by country, then region, so each region is one run.
 	for _, sig := range list {
@@ -584,7 +614,11 @@ func (s *Server) setSignedCookie(c echo.Context, slug, org string, maxAge int) {
 // signedRedirect sends the signer to the thank-you banner.
 func (s *Server) signedRedirect(c echo.Context, st *signon.Statement, org string, status signon.SignatureStatus) error {
 	s.setSignedCookie(c, st.Slug, org, 600)
-	return redirect(c, "/s/"+st.Slug+"?signed="+url.QueryEscape(string(status))+"#signed")
+	to := "/s/" + st.Slug + "?signed=" + url.QueryEscape(string(status))
+	if q := textQuery(c); q != "" {
+		to += "&" + q // back to the text the signer read
+	}
+	return redirect(c, to+"#signed")
 }
 
 // handleSign takes a signature from the form on the statement page. A

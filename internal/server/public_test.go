@@ -217,7 +217,7 @@ func TestStatementPage_Signatories(t *testing.T) {
 			"Page 1 of 2", `<a href="/s/by-state?page=2#signatories" rel="next">`,
 		)
 		text := pubText(res.Body)
-		pubHas(t, text, "Texas United States 102", "Washington United States 1", "Chihuahua Mexico 1", "Guatemala (1)")
+		pubHas(t, text, "Texas 102 Washington 1 Mexico Chihuahua (1) Other countries Guatemala (1)")
 		pubHasNot(t, res.Body, "Withdrawn Group", "@example.org", "New Mexico (")
 		// Grouped by state, each with its count: Mexico's group comes
 		// before the United States' (the store orders by country code).
@@ -250,7 +250,7 @@ func TestStatementPage_Signatories(t *testing.T) {
 		c.lang = "es"
 		res = c.get("/s/by-state?region=MX-CHH")
 		pubHas(t, res.Body, `<p class="headline">105 organizaciones de 3 estados en 3 países</p>`)
-		pubHas(t, pubText(res.Body), "Firmantes de Chihuahua.", "Texas Estados Unidos 102", "Chihuahua México 1")
+		pubHas(t, pubText(res.Body), "Firmantes de Chihuahua.", "Texas 102 Washington 1 México Chihuahua (1)")
 	})
 }
 

@@ -20,6 +20,9 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	e.GET("/readyz", s.handleReadyz)
 	static, _ := fs.Sub(web.FS, "static")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheFor(3600, http.FileServerFS(static)))))
+	e.GET("/static/logo", s.handleLogo)
+	// The printed statement's PDF is a download like the lists: no cookies.
+	e.GET("/s/:slug/statement.pdf", s.handleStatementPDF)
 
 	api := e.Group("/api/v1", apiOnly)
 	api.GET("/statements", s.apiStatements)
@@ -27,10 +30,26 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	api.GET("/statements/:slug/signatures", s.apiSignatures)
 	api.GET("/statements/:slug/stats", s.apiStats)
 	api.POST("/statements/:slug/signatures", s.apiSign)
+	api.GET("/statements/:slug/record", s.apiRecord)
+	api.GET("/openapi.json", s.apiOpenAPI)
+
+	// Sharing: read by other sites and feed readers, so no cookies.
+	e.GET("/s/:slug/embed", s.handleEmbed, framable)
+	e.GET("/oembed", s.handleOEmbed, apiOnly)
+	e.GET("/feed.atom", s.handleFeed)
+
+	// Downloads of the signatory list, public ones without cookies; a few
+	// at a time, since each holds a database connection while it streams.
+	exports := exportLimit(exportSlots, exportWait)
+	api.GET("/statements/:slug/signatures.json", s.apiSignaturesJSON, exports)
+	e.GET("/s/:slug/signatories.csv", s.handleSignatoriesCSV, exports)
+	e.GET("/s/:slug/signatories.json", s.handleSignatoriesJSON, apiOnly, exports)
 
 	pages := e.Group("", s.csrf(), s.loadSession)
 	pages.GET("/", s.handleHome)
 	pages.GET("/s/:slug", s.handleStatement)
+	pages.GET("/s/:slug/print", s.handlePrint)
+	pages.GET("/s/:slug/versions/:n", s.handleStatementVersion)
 	pages.POST("/s/:slug/sign", s.handleSign)
 	pages.GET("/login", s.handleLoginForm)
 	pages.POST("/login", s.handleLogin)
@@ -46,5 +65,9 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.GET("/statements/:id/edit", s.handleEditStatement)
 	coord.POST("/statements/:id", s.handleUpdateStatement)
 	coord.POST("/statements/:id/transition", s.handleTransition)
+	coord.GET("/statements/:id/translation", s.handleTranslationForm)
+	coord.POST("/statements/:id/translation", s.handleSaveTranslation)
 	coord.POST("/statements/:id/signatures/:sid/status", s.handleSignatureStatus)
+	coord.GET("/statements/:id/signatures.csv", s.handleSignaturesCSV, exports)
+	coord.GET("/statements/:id/signatures.json", s.handleSignaturesJSON, exports)
 }

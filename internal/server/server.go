@@ -18,6 +18,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/time/rate"
 
+	"github.com/signon-coalition/signon/internal/printed"
 	"github.com/signon-coalition/signon/internal/signon"
 	"github.com/signon-coalition/signon/web"
 )
@@ -29,6 +30,9 @@ type Config struct {
 	BaseURL string
 	// Coalition is the name shown in the page header.
 	Coalition string
+	// Logo is the coalition's logo for the letterhead of the printed
+	// statement and its PDF; nil prints the name alone.
+	Logo *printed.Logo
 	// SignLimit is how many signatures one client IP may submit per hour;
 	// 0 turns the limit off. The whole hour's allowance may come at once,
 	// so a meeting on one Wi-Fi can sign together.
@@ -52,6 +56,7 @@ type Services interface {
 	signon.SignatureService
 	signon.AccountService
 	signon.EventService
+	signon.TranslationService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error
@@ -67,6 +72,7 @@ type Server struct {
 	log       *slog.Logger
 	limiter   *middleware.RateLimiterMemoryStore
 	md        *markdown
+	pdfs      pdfCache // print.go
 }
 
 // New builds the server on db, whose schema must be current.

@@ -33,6 +33,9 @@ type statementForm struct {
 	// Preview, set by the Preview button, asks for the form back with the
 	// body rendered instead of saving.
 	Preview string `form:"preview"`
+	// ConfirmVersion is the checkbox that confirms a change to a signed
+	// text: its value is the version the change creates (versions.go).
+	ConfirmVersion string `form:"confirm_version"`
 }
 
 // Values of statementForm.Signers.

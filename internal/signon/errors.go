@@ -134,6 +134,8 @@ func (p Problem) Message() string {
 		return "The two entries do not match."
 	case ProblemTaken:
 		return "This is already in use."
+	case ProblemSameLanguage:
+		return "Choose a language other than the statement's own."
 	}
 	return "This value is not valid."
 }

@@ -239,6 +239,10 @@ type SignatureFilter struct {
 	Statuses    []SignatureStatus // empty means approved only
 	Country     string
 	Region      string
+	// Query keeps the signatures whose organization (or, for a person,
+	// name or organization) contains it, ignoring case and accents;
+	// % and _ are plain characters, not wildcards.
+	Query string
 	// ByRegion orders by country, region, then name, so a page can show
 	// the list grouped by state; otherwise by name.
 	ByRegion bool
@@ -282,4 +286,9 @@ type SignatureService interface {
 	SetSignatureStatus(ctx context.Context, statementID, signatureID int64, status SignatureStatus, now time.Time, by int64) error
 	// SignatureCounts returns the approved count per statement.
 	SignatureCounts(ctx context.Context, statementIDs []int64) (map[int64]int, error)
+	// EachSignature calls fn with every signature matching f, in the
+	// order Signatures lists them, ignoring the page: exports stream the
+	// rows one at a time instead of holding a whole list. An error from
+	// fn stops the walk and is returned.
+	EachSignature(ctx context.Context, f SignatureFilter, fn func(*Signature) error) error
 }

@@ -76,6 +76,12 @@ type Statement struct {
 	ClosedAt    *time.Time
 	PublishedAt *time.Time
 	Version     int
+	// RecordURL and RecordSHA256 are fixed at publication: the address
+	// the published record names, and the SHA-256 (hex) of the record's
+	// canonical bytes, so a later change to the stored text or
+	// signatories shows as a mismatch. Empty until published.
+	RecordURL    string
+	RecordSHA256 string
 
 	CreatedBy int64 // 0 when Signon itself made it, as for sample data
 	CreatedAt time.Time
@@ -412,4 +418,13 @@ type StatementService interface {
 	Statements(ctx context.Context, f StatementFilter) ([]*Statement, error)
 	// Responses lists the statements that respond to id.
 	Responses(ctx context.Context, id int64) ([]*Statement, error)
+	// StatementVersions lists the stored versions of statement id's text,
+	// oldest first.
+	StatementVersions(ctx context.Context, id int64) ([]*StatementVersion, error)
+	// SignatureCountsByVersion counts statement id's signatures, whatever
+	// their status, by the version each records: what Revise is given.
+	SignatureCountsByVersion(ctx context.Context, id int64) (map[int]int, error)
+	// StatementRecord builds the published record of statement id from
+	// what is stored now; ENOTFOUND unless it is published.
+	StatementRecord(ctx context.Context, id int64) (*Record, error)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -20,9 +19,11 @@ const (
 	MaxPerPage     = 500
 )
 
-// byName orders signatories as the public list shows them: by the name
-// Signature.Name returns, ignoring case, with the id to keep pages stable.
-const byName = "lower(CASE WHEN organization <> '' THEN organization ELSE signer_name END), id"
+// byName orders signatories as the public list shows them: by list_name
+// (migration 00003), the name shown first folded for case and accents,
+// with the id to keep pages stable. After country and region it is the
+// order of signatures_list_idx, so a page is read in index order.
+const byName = "list_name, id"
 
 func errAlreadySigned() error {
 	return signon.KeyedError(signon.ECONFLICT, "error.already_signed", "This organization has already signed this statement.")
@@ -74,33 +75,6 @@ func (db *DB) CreateSignature(ctx context.Context, sig *signon.Signature) error 
 // Signatures lists a page of a statement's signatures in name order and
 // returns the number matching f across all pages.
 func (db *DB) Signatures(ctx context.Context, f signon.SignatureFilter) ([]*signon.Signature, int, error) {
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = []signon.SignatureStatus{signon.SignatureApproved}
-	}
-	// A fresh query each time: GORM statements are not reusable after
-	// Count has added its SELECT.
-	matching := func() *gorm.DB {
-		q := db.read.WithContext(ctx).Model(&signon.Signature{}).
-			Where("statement_id = ? AND status IN ?", f.StatementID, statuses)
-		country, region := strings.ToUpper(f.Country), strings.ToUpper(f.Region)
-		if country == "" && region != "" {
-			// A region code begins with its country's; naming the country
-			// lets the query use all of the index.
-			country, _, _ = strings.Cut(region, "-")
-		}
-		if country != "" {
-			q = q.Where("country = ?", country)
-		}
-		if region != "" {
-			q = q.Where("region = ?", region)
-		}
-		return q
-	}
-	var total int64
-	if err := matching().Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: count signatures: %w", err)
-	}
 	page, perPage := max(f.Page, 1), f.PerPage
 	switch {
 	case perPage <= 0:
@@ -109,20 +83,37 @@ func (db *DB) Signatures(ctx context.Context, f signon.SignatureFilter) ([]*sign
 		perPage = MaxPerPage
 	}
 	var list []*signon.Signature
-	if total > int64((page-1)*perPage) {
-		order := byName
-		if f.ByRegion {
-			order = "country, region, " + byName
-		}
-		err := matching().Order(order).Limit(perPage).Offset((page - 1) * perPage).Find(&list).Error
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: list signatures: %w", err)
-		}
+	if err := db.signaturePage(ctx, f, page, perPage).Find(&list).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: list signatures: %w", err)
 	}
 	for _, s := range list {
 		normalizeSignature(s)
 	}
+	// A page that is neither full nor past the end is the last one, and
+	// tells the total without a count: a search for one organization's
+	// name would otherwise read the whole list a second time to count it.
+	total := int64((page-1)*perPage + len(list))
+	if len(list) == perPage || len(list) == 0 && page > 1 {
+		err := signatureScope(db.read.WithContext(ctx).Model(&signon.Signature{}), f).Count(&total).Error
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: count signatures: %w", err)
+		}
+	}
 	return list, int(total), nil
+}
+
+// signaturePage is the query of page (from 1) of f's signatures. The
+// page's ids come from signatures_list_idx alone, which holds every
+// column the filter and the order read, so the rows skipped before page
+// 1,000 are never read from the table; only the page's own rows are.
+func (db *DB) signaturePage(ctx context.Context, f signon.SignatureFilter, page, perPage int) *gorm.DB {
+	order := byName
+	if f.ByRegion {
+		order = "country, region, " + byName
+	}
+	ids := signatureScope(db.read.WithContext(ctx).Model(&signon.Signature{}), f).
+		Select("id").Order(order).Limit(perPage).Offset((page - 1) * perPage)
+	return db.read.WithContext(ctx).Where("id IN (?)", ids).Order(order)
 }
 
 // signatureMoves lists, for each status a coordinator or signer may set,

@@ -39,6 +39,8 @@ func (db *DB) CreateStatement(ctx context.Context, s *signon.Statement, by int64
 			s.Status = signon.StatusDraft
 		}
 		s.CreatedBy = by
+		// Only publication fixes a record.
+		s.RecordURL, s.RecordSHA256 = "", ""
 		s.CreatedAt = tx.NowFunc()
 		s.UpdatedAt = s.CreatedAt
 		normalizeStatement(s)
@@ -53,6 +55,9 @@ func (db *DB) CreateStatement(ctx context.Context, s *signon.Statement, by int64
 			}
 			return fmt.Errorf("store: create statement: %w", err)
 		}
+		if err := createVersion(tx, s, by); err != nil {
+			return err
+		}
 		return createEvent(tx, &signon.Event{StatementID: &s.ID, AccountID: accountRef(by), Action: "statement.create", Detail: s.Slug})
 	})
 	if err != nil {
@@ -64,10 +69,11 @@ func (db *DB) CreateStatement(ctx context.Context, s *signon.Statement, by int64
 }
 
 // UpdateStatement saves what a coordinator edits. Status and its times are
-// left alone: they change only through TransitionStatement. Once a
-// statement has left draft, a change to its text (title, summary, body,
-// addressee) raises Version, so each signature records which text it
-// signed. s is reloaded from the database afterwards.
+// left alone: they change only through TransitionStatement. A change to
+// the text (title, summary, body, addressee, occasion) after someone
+// signed the current version makes a new version (signon.Revise), so each
+// signature keeps pointing at the text it signed; before that, the
+// current version is corrected in place. s is reloaded afterwards.
 func (db *DB) UpdateStatement(ctx context.Context, s *signon.Statement, by int64) error {
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := db.lockStatement(tx, s.ID)
@@ -84,10 +90,9 @@ func (db *DB) UpdateStatement(ctx context.Context, s *signon.Statement, by int64
 				return err
 			}
 		}
-		version := cur.Version
-		textChanged := s.Title != cur.Title || s.Summary != cur.Summary || s.Body != cur.Body || s.AddressedTo != cur.AddressedTo
-		if textChanged && cur.Status != signon.StatusDraft {
-			version++
+		version, err := reviseText(tx, cur, s, by)
+		if err != nil {
+			return err
 		}
 		closesAt := s.ClosesAt
 		dbTimePtrs(&closesAt)
@@ -115,11 +120,8 @@ func (db *DB) UpdateStatement(ctx context.Context, s *signon.Statement, by int64
 			}
 			return fmt.Errorf("store: update statement %d: %w", s.ID, err)
 		}
-		detail := ""
-		if version != cur.Version {
-			detail = fmt.Sprintf("version %d", version)
-		}
-		if err := createEvent(tx, &signon.Event{StatementID: &s.ID, AccountID: accountRef(by), Action: "statement.update", Detail: detail}); err != nil {
+		// A new version is its own event, statement.version.
+		if err := createEvent(tx, &signon.Event{StatementID: &s.ID, AccountID: accountRef(by), Action: "statement.update"}); err != nil {
 			return err
 		}
 		updated, err := statementWhere(tx, "id = ?", s.ID)
@@ -150,14 +152,21 @@ func (db *DB) TransitionStatement(ctx context.Context, id int64, action signon.A
 		// times follow the database's, so the audit trail stays in the
 		// order things were done even when a test moves the clock.
 		s.UpdatedAt = tx.NowFunc()
+		if action == signon.ActionPublish {
+			if err := db.sealRecord(tx, s); err != nil {
+				return err
+			}
+		}
 		err = tx.Model(&signon.Statement{}).Where("id = ?", id).Updates(map[string]any{
-			"status":       s.Status,
-			"opens_at":     s.OpensAt,
-			"closes_at":    s.ClosesAt,
-			"opened_at":    s.OpenedAt,
-			"closed_at":    s.ClosedAt,
-			"published_at": s.PublishedAt,
-			"updated_at":   s.UpdatedAt,
+			"record_url":    s.RecordURL,
+			"record_sha256": s.RecordSHA256,
+			"status":        s.Status,
+			"opens_at":      s.OpensAt,
+			"closes_at":     s.ClosesAt,
+			"opened_at":     s.OpenedAt,
+			"closed_at":     s.ClosedAt,
+			"published_at":  s.PublishedAt,
+			"updated_at":    s.UpdatedAt,
 		}).Error
 		if err != nil {
 			return fmt.Errorf("store: %s statement %d: %w", action, id, err)

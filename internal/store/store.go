@@ -60,6 +60,10 @@ type DB struct {
 	// PostgreSQL it is the same pool as gorm.
 	read    *gorm.DB
 	readSQL *sql.DB
+
+	// publicURL is the site's address, named by records made at
+	// publication (see SetPublicURL).
+	publicURL string
 }
 
 // Open connects to the database named by url: postgres://… or

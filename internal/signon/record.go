@@ -1,0 +1,151 @@
+package signon
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/gowebpki/jcs"
+)
+
+// Record is the published record of a statement: its final text and the
+// organizations that signed it, as one JSON document in a canonical form
+// (RFC 8785, the JSON Canonicalization Scheme). The same record always has
+// the same bytes, so the SHA-256 fixed at publication lets anyone who
+// downloads it later check that nothing was changed since.
+type Record struct {
+	Slug        string
+	Kind        Kind
+	Title       string
+	Summary     string
+	Body        string // Markdown, as signed
+	AddressedTo string
+	Occasion    string
+	Language    string
+	Version     int
+	PublishedAt time.Time
+	URL         string
+	Signatories []RecordSignatory // in the record's order; see NewRecord
+}
+
+// RecordSignatory is one signature as the record shows it: only what the
+// public list shows, never the email, the status or how it arrived.
+type RecordSignatory struct {
+	Organization  string
+	SignerName    string
+	SignerTitle   string
+	SignerType    SignerType
+	City          string
+	Country       string
+	Region        string
+	Website       string
+	VersionSigned int
+}
+
+// NewRecord builds the record of st, which must be published, from its
+// signatures. Only approved signatures are public, so any other is left
+// out here too, whatever the caller passed. The order is fixed (country,
+// region, organization key, then id) and compared byte by byte, not by a
+// database's collation, so both databases give the same bytes.
+func NewRecord(st *Statement, signatures []*Signature) (*Record, error) {
+	if st.Status != StatusPublished || st.PublishedAt == nil {
+		return nil, KeyedError(ENOTFOUND, "versions.error.record_not_published", "This statement has no published record yet.")
+	}
+	approved := make([]*Signature, 0, len(signatures))
+	for _, sig := range signatures {
+		if sig.Status == SignatureApproved {
+			approved = append(approved, sig)
+		}
+	}
+	slices.SortFunc(approved, func(a, b *Signature) int {
+		return cmp.Or(cmp.Compare(a.Country, b.Country), cmp.Compare(a.Region, b.Region),
+			cmp.Compare(a.OrgKey, b.OrgKey), cmp.Compare(a.ID, b.ID))
+	})
+	r := &Record{
+		Slug: st.Slug, Kind: st.Kind, Title: st.Title, Summary: st.Summary, Body: st.Body,
+		AddressedTo: st.AddressedTo, Occasion: st.Occasion, Language: st.Language,
+		Version: st.Version, PublishedAt: st.PublishedAt.UTC().Truncate(time.Second), URL: st.RecordURL,
+		Signatories: make([]RecordSignatory, len(approved)),
+	}
+	for i, sig := range approved {
+		r.Signatories[i] = RecordSignatory{
+			Organization: sig.Organization, SignerName: sig.SignerName, SignerTitle: sig.SignerTitle,
+			SignerType: sig.SignerType, City: sig.City, Country: sig.Country, Region: sig.Region,
+			Website: sig.Website, VersionSigned: sig.StatementVersion,
+		}
+	}
+	return r, nil
+}
+
+// recordJSON and recordSignatoryJSON name the record's members. Their
+// order here does not matter: canonicalization sorts them.
+type recordJSON struct {
+	Slug        string                `json:"slug"`
+	Kind        Kind                  `json:"kind"`
+	Title       string                `json:"title"`
+	Summary     string                `json:"summary"`
+	Body        string                `json:"body"`
+	AddressedTo string                `json:"addressed_to"`
+	Occasion    string                `json:"occasion"`
+	Language    string                `json:"language"`
+	Version     int                   `json:"version"`
+	PublishedAt string                `json:"published_at"`
+	URL         string                `json:"url"`
+	Signatories []recordSignatoryJSON `json:"signatories"`
+}
+
+type recordSignatoryJSON struct {
+	Organization  string     `json:"organization"`
+	SignerName    string     `json:"signer_name"`
+	SignerTitle   string     `json:"signer_title"`
+	SignerType    SignerType `json:"signer_type"`
+	City          string     `json:"city"`
+	Country       string     `json:"country"`
+	Region        string     `json:"region"`
+	Website       string     `json:"website"`
+	VersionSigned int        `json:"version_signed"`
+}
+
+// Canonical returns the record as RFC 8785 canonical JSON: members sorted
+// by name, no whitespace, strings escaped only where JSON requires it
+// (so "<", ">" and "&" stay as they are) and every number an integer.
+// These bytes are what the digest is taken of.
+func (r *Record) Canonical() ([]byte, error) {
+	out := recordJSON{
+		Slug: r.Slug, Kind: r.Kind, Title: r.Title, Summary: r.Summary, Body: r.Body,
+		AddressedTo: r.AddressedTo, Occasion: r.Occasion, Language: r.Language, Version: r.Version,
+		PublishedAt: r.PublishedAt.UTC().Format(time.RFC3339), URL: r.URL,
+		Signatories: make([]recordSignatoryJSON, len(r.Signatories)),
+	}
+	for i, s := range r.Signatories {
+		out.Signatories[i] = recordSignatoryJSON(s)
+	}
+	return Canonicalize(out)
+}
+
+// Canonicalize encodes v as JSON in RFC 8785 canonical form. It is
+// encoding/json's output passed through the JCS transform, which sorts
+// members by their UTF-16 code units and rewrites strings and numbers the
+// one way the scheme allows.
+func Canonicalize(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("canonical json: %w", err)
+	}
+	out, err := jcs.Transform(b)
+	if err != nil {
+		return nil, fmt.Errorf("canonical json: %w", err)
+	}
+	return out, nil
+}
+
+// RecordDigest is the SHA-256 of a record's canonical bytes, in hex: the
+// form `sha256sum` prints, so a reader can compare it by eye.
+func RecordDigest(canonical []byte) string {
+	sum := sha256.Sum256(canonical)
+	return hex.EncodeToString(sum[:])
+}
