@@ -49,10 +49,23 @@ func (db *DB) CreateSignature(ctx context.Context, sig *signon.Signature) error 
 			sig.WithdrawnAt = &now
 		}
 		normalizeSignature(sig)
-		// The statement's existence is left to the foreign key rather than
-		// checked first: on SQLite every signer queues for the one writer,
-		// and a query fewer inside the transaction is more signers a
-		// second.
+		// A published statement's list is sealed by its record's digest,
+		// so a signature posted across the publish must not land. The
+		// shared lock orders it against TransitionStatement's update lock.
+		q := tx.Model(&signon.Statement{}).Select("status").Where("id = ?", sig.StatementID)
+		if db.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthShare})
+		}
+		var status signon.Status
+		if err := q.Scan(&status).Error; err != nil {
+			return fmt.Errorf("store: create signature: %w", err)
+		}
+		switch status {
+		case "":
+			return signon.Errorf(signon.ENOTFOUND, "Statement not found.")
+		case signon.StatusPublished:
+			return signon.KeyedError(signon.ECONFLICT, "error.not_open", "This statement is not open for signatures.")
+		}
 		if err := tx.Create(sig).Error; err != nil {
 			switch {
 			case violates(err, uniqueActiveOrg):

@@ -546,3 +546,36 @@ func TestStatementService_PublishedIsFrozen(t *testing.T) {
 		})
 	}
 }
+
+func TestSignatureService_RefusedOncePublished(t *testing.T) {
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			db := storetest.Open(t, dialect)
+			st := &signon.Statement{Slug: "sealed", Kind: signon.KindLetter, Title: "Sealed", Body: "Text.", Language: "en",
+				Approval: signon.ApprovalNone, Visibility: signon.VisibleWhileOpen}
+			if err := db.CreateStatement(ctx, st, 0); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+			for _, a := range []signon.Action{signon.ActionOpen, signon.ActionClose, signon.ActionPublish} {
+				if _, err := db.TransitionStatement(ctx, st.ID, a, nil, now, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			in := signon.SignatureInput{Organization: "Late Group", SignerName: "Ana", Email: "ana@example.org", Country: "US", Region: "US-TX"}
+			sig, err := in.Validate(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sig.Status, sig.Source = signon.SignatureApproved, signon.SourceForm
+			if err := db.CreateSignature(ctx, sig); signon.ErrorKey(err) != "error.not_open" {
+				t.Fatalf("CreateSignature on a published statement: err = %v, want error.not_open", err)
+			}
+			sig.StatementID = 9999
+			if err := db.CreateSignature(ctx, sig); signon.ErrorCode(err) != signon.ENOTFOUND {
+				t.Fatalf("CreateSignature on an unknown statement: err = %v, want not found", err)
+			}
+		})
+	}
+}
