@@ -53,7 +53,7 @@ func sampleStatement(logo *printed.Logo, more ...int) *printed.Statement {
 		URL:      "https://sign.example.org/s/carta-cumbre",
 		Sections: printed.Sections(sigs, "es"),
 		Words: printed.Words{
-			Lang: "es", Kind: "Carta abierta", AddressedTo: "Dirigida a", Occasion: "Ocasión",
+			Kind: "Carta abierta", AddressedTo: "Dirigida a", Occasion: "Ocasión",
 			Dated: "Publicada el 3 de noviembre de 2026", Signatories: "Firmantes",
 			Headline: "3 organizaciones de 3 estados en 3 países", OtherCountries: "Otros países",
 			Page: "Página {page} de {pages}",

@@ -36,7 +36,6 @@ type Statement struct {
 // Words are the texts around the statement, in the reader's language
 // (the statement's own text keeps its language).
 type Words struct {
-	Lang           string
 	Kind           string // "Open letter"
 	AddressedTo    string // label
 	Occasion       string // label

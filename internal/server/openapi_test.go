@@ -797,10 +797,9 @@ func TestOpenAPI_Responses(t *testing.T) {
 		})
 		quiet := app.openStatement(t, "quiet", func(s *signon.Statement) { s.Visibility = signon.VisibleOnPublished })
 		pubSeed(t, app, quiet, pubSignature{Org: "Hidden", Country: "US", Region: "US-TX"})
-		final := pubTransition(t, app, app.openStatement(t, "final", func(s *signon.Statement) {
-			s.Kind, s.Language = signon.KindStatement, "es"
-		}), signon.ActionClose, signon.ActionPublish)
+		final := app.openStatement(t, "final", func(s *signon.Statement) { s.Kind, s.Language = signon.KindStatement, "es" })
 		pubSeed(t, app, final, pubSignature{Org: "Echo", Country: "CA", Region: "CA-ON"})
+		pubTransition(t, app, final, signon.ActionClose, signon.ActionPublish)
 		pubTransition(t, app, app.openStatement(t, "closed-letter"), signon.ActionClose)
 		app.openStatement(t, "reviewed", func(s *signon.Statement) { s.Approval = signon.ApprovalAll })
 		pubDraft(t, app, "a-draft")

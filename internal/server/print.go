@@ -166,7 +166,6 @@ func (s *Server) printedStatement(c echo.Context) (doc *printed.Statement, paren
 		Logo:      s.cfg.Logo,
 		URL:       s.statementAddress(c, st),
 		Words: printed.Words{
-			Lang:           t.lang,
 			Kind:           kindName(t, st.Kind),
 			AddressedTo:    t.T("print.addressed_to"),
 			Occasion:       t.T("print.occasion"),
@@ -178,7 +177,9 @@ func (s *Server) printedStatement(c echo.Context) (doc *printed.Statement, paren
 		},
 	}
 	if effective == signon.StatusPublished {
-		doc.Words.Dated = t.T("print.published_on", "Date", formatDate(st.PublishedAt.In(s.cfg.Location), t.lang))
+		if st.PublishedAt != nil {
+			doc.Words.Dated = t.T("print.published_on", "Date", formatDate(st.PublishedAt.In(s.cfg.Location), t.lang))
+		}
 	} else {
 		closed := st.ClosedAt
 		if closed == nil {

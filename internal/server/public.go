@@ -141,7 +141,6 @@ type statementPage struct {
 	Headline          string
 	SignatoriesPublic bool
 	Regions           []regionRow
-	ManyCountries     bool
 	OtherCountries    []countryRow
 	FilterName        string
 	Groups            []signatoryGroup
@@ -164,10 +163,10 @@ type statementPage struct {
 
 // regionRow is one line of the table of signatories by region.
 type regionRow struct {
-	Code, Name, CountryName string
-	Count                   int
-	URL                     string
-	Current                 bool
+	Code, Name string
+	Count      int
+	URL        string
+	Current    bool
 }
 
 // countryRow is a country without regions in the list of other countries.
@@ -467,14 +466,13 @@ func (s *Server) addSignatories(c echo.Context, data *statementPage) error {
 		return u + "#signatories"
 	}
 
-	data.ManyCountries = len(stats.ByCountry) > 1
 	inRegions := map[string]int{} // per country, the signatures that name a region
 	regionCount := map[string]int{}
 	for _, rc := range stats.ByRegion {
 		inRegions[rc.Country] += rc.Count
 		regionCount[rc.Region] = rc.Count
 		data.Regions = append(data.Regions, regionRow{
-			Code: rc.Region, Name: data.RegionName(rc.Region), CountryName: data.CountryName(rc.Country),
+			Code: rc.Region, Name: data.RegionName(rc.Region),
 			Count: rc.Count, URL: listURL(rc.Region, "", 1), Current: rc.Region == filter.Region,
 		})
 	}

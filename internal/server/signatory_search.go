@@ -38,7 +38,7 @@ func searchQuery(raw string) (string, *signon.Problem) {
 type signatorySearch struct {
 	Query string // as typed, trimmed; "" when nothing is searched
 	// Typed is what the box shows: the query, or a refused search as it
-	// came, so it can be corrected.
+	// came (as much as the box takes), so it can be corrected.
 	Typed string
 	Error string // why the search was not run, translated
 	// Keep are the form's hidden fields: the place the list is filtered
@@ -60,7 +60,8 @@ func (p *statementPage) readSearch(c echo.Context, f signon.SignatureFilter) str
 		}
 	}
 	if problem != nil {
-		p.Search.Typed = strings.ToValidUTF8(raw, "")
+		typed := []rune(strings.ToValidUTF8(raw, ""))
+		p.Search.Typed = string(typed[:min(len(typed), maxSearch)])
 		p.Search.Error = p.Problem(*problem)
 	}
 	return q

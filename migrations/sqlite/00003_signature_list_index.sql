@@ -4,8 +4,8 @@
 --
 -- SQLite cannot add a stored generated column to a table, and a virtual
 -- one would run the 58 replace() calls below again for every row any
--- SELECT * reads (an export of 100,000 rows, seconds). So list_name is a
--- plain column that triggers keep, whatever writes the row. lower() in
+-- SELECT * reads (over a second for an export of 100,000). So list_name
+-- is a plain column that triggers keep, whatever writes the row. lower() in
 -- SQLite folds A–Z only; each replace() folds one accented letter or
 -- curly apostrophe, exactly as PostgreSQL's translate() there does.
 
