@@ -174,10 +174,11 @@ func TestShare_Embed(t *testing.T) {
 		})
 		pubTransition(t, app, app.openStatement(t, "closed-one", func(s *signon.Statement) { s.Title = "Closed letter" }),
 			signon.ActionClose)
-		final := pubTransition(t, app, app.openStatement(t, "respuesta", func(s *signon.Statement) {
+		final := app.openStatement(t, "respuesta", func(s *signon.Statement) {
 			s.Title, s.Language, s.AllowIndividuals = "Respuesta final", "es", true
-		}), signon.ActionClose, signon.ActionPublish)
+		})
 		pubSeed(t, app, final, pubSignature{Org: "Red Fronteriza", Country: "MX", Region: "MX-CHH"})
+		pubTransition(t, app, final, signon.ActionClose, signon.ActionPublish)
 		pubDraft(t, app, "secret")
 		pubTransition(t, app, pubDraft(t, app, "scheduled"), signon.ActionSchedule)
 
