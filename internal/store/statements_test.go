@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/signon-coalition/signon/internal/signon"
+	"github.com/signon-coalition/signon/internal/store"
 	"github.com/signon-coalition/signon/internal/store/storetest"
 )
 
@@ -491,33 +492,50 @@ func slugs(list []*signon.Statement) []string {
 
 func ptr[T any](v T) *T { return &v }
 
+// statementThrough creates a letter and takes it through actions at now.
+func statementThrough(t *testing.T, db *store.DB, slug string, now time.Time, actions ...signon.Action) *signon.Statement {
+	t.Helper()
+	ctx := context.Background()
+	st := &signon.Statement{Slug: slug, Kind: signon.KindLetter, Title: "Letter " + slug, Body: "Text.", Language: "en",
+		Approval: signon.ApprovalNone, Visibility: signon.VisibleWhileOpen}
+	if err := db.CreateStatement(ctx, st, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range actions {
+		next, err := db.TransitionStatement(ctx, st.ID, a, nil, now, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", a, err)
+		}
+		st = next
+	}
+	return st
+}
+
+// approvedSignature validates in against st and stores it approved.
+func approvedSignature(t *testing.T, db *store.DB, st *signon.Statement, in signon.SignatureInput) (*signon.Signature, error) {
+	t.Helper()
+	sig, err := in.Validate(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig.Status, sig.Source = signon.SignatureApproved, signon.SourceForm
+	return sig, db.CreateSignature(context.Background(), sig)
+}
+
 func TestStatementService_PublishedIsFrozen(t *testing.T) {
 	for _, dialect := range storetest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
 			db := storetest.Open(t, dialect)
-			st := &signon.Statement{Slug: "frozen", Kind: signon.KindLetter, Title: "Frozen", Body: "Text.", Language: "en",
-				Approval: signon.ApprovalNone, Visibility: signon.VisibleWhileOpen}
-			if err := db.CreateStatement(ctx, st, 0); err != nil {
-				t.Fatal(err)
-			}
 			now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-			for _, a := range []signon.Action{signon.ActionOpen} {
-				if _, err := db.TransitionStatement(ctx, st.ID, a, nil, now, 0); err != nil {
-					t.Fatal(err)
-				}
-			}
-			in := signon.SignatureInput{Organization: "Casa", SignerName: "Ana", Email: "ana@example.org", Country: "US", Region: "US-TX"}
-			sig, err := in.Validate(st)
+			st := statementThrough(t, db, "frozen", now, signon.ActionOpen)
+			sig, err := approvedSignature(t, db, st, signon.SignatureInput{Organization: "Casa", SignerName: "Ana",
+				Email: "ana@example.org", Country: "US", Region: "US-TX"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			sig.Status, sig.Source = signon.SignatureApproved, signon.SourceForm
-			if err := db.CreateSignature(ctx, sig); err != nil {
-				t.Fatal(err)
-			}
 			for _, a := range []signon.Action{signon.ActionClose, signon.ActionPublish} {
-				if _, err := db.TransitionStatement(ctx, st.ID, a, nil, now, 0); err != nil {
+				if st, err = db.TransitionStatement(ctx, st.ID, a, nil, now, 0); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -536,7 +554,7 @@ func TestStatementService_PublishedIsFrozen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Title != "Frozen" {
+			if got.Title != "Letter frozen" {
 				t.Errorf("title = %q, want it unchanged", got.Title)
 			}
 			list, _, err := db.Signatures(ctx, signon.SignatureFilter{StatementID: st.ID})
@@ -550,30 +568,16 @@ func TestStatementService_PublishedIsFrozen(t *testing.T) {
 func TestSignatureService_RefusedOncePublished(t *testing.T) {
 	for _, dialect := range storetest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
-			ctx := context.Background()
 			db := storetest.Open(t, dialect)
-			st := &signon.Statement{Slug: "sealed", Kind: signon.KindLetter, Title: "Sealed", Body: "Text.", Language: "en",
-				Approval: signon.ApprovalNone, Visibility: signon.VisibleWhileOpen}
-			if err := db.CreateStatement(ctx, st, 0); err != nil {
-				t.Fatal(err)
-			}
 			now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-			for _, a := range []signon.Action{signon.ActionOpen, signon.ActionClose, signon.ActionPublish} {
-				if _, err := db.TransitionStatement(ctx, st.ID, a, nil, now, 0); err != nil {
-					t.Fatal(err)
-				}
-			}
+			st := statementThrough(t, db, "sealed", now, signon.ActionOpen, signon.ActionClose, signon.ActionPublish)
 			in := signon.SignatureInput{Organization: "Late Group", SignerName: "Ana", Email: "ana@example.org", Country: "US", Region: "US-TX"}
-			sig, err := in.Validate(st)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sig.Status, sig.Source = signon.SignatureApproved, signon.SourceForm
-			if err := db.CreateSignature(ctx, sig); signon.ErrorKey(err) != "error.not_open" {
+			if _, err := approvedSignature(t, db, st, in); signon.ErrorKey(err) != "error.not_open" {
 				t.Fatalf("CreateSignature on a published statement: err = %v, want error.not_open", err)
 			}
-			sig.StatementID = 9999
-			if err := db.CreateSignature(ctx, sig); signon.ErrorCode(err) != signon.ENOTFOUND {
+			unknown := *st
+			unknown.ID = 9999
+			if _, err := approvedSignature(t, db, &unknown, in); signon.ErrorCode(err) != signon.ENOTFOUND {
 				t.Fatalf("CreateSignature on an unknown statement: err = %v, want not found", err)
 			}
 		})
