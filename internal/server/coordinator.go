@@ -377,6 +377,19 @@ func actionsAt(state string) map[string]bool {
 	return a
 }
 
+// ButtonActions are the actions valid now that take a single click, in
+// the order the page shows them; scheduling and publishing have forms of
+// their own.
+func (m managePage) ButtonActions() []string {
+	var out []string
+	for _, a := range []signon.Action{signon.ActionOpen, signon.ActionClose, signon.ActionReopen, signon.ActionUnschedule} {
+		if m.Actions[string(a)] {
+			out = append(out, string(a))
+		}
+	}
+	return out
+}
+
 // renderManage renders the manage page of statement id with status; failure,
 // if not nil, is why the last action was refused.
 func (s *Server) renderManage(c echo.Context, status int, id int64, failure error) error {
