@@ -227,9 +227,10 @@ func (s *Server) apiSignatures(c echo.Context) error {
 	filter := signon.SignatureFilter{StatementID: st.ID, Region: region, Query: query, ByRegion: true, Page: page, PerPage: perPage}
 	out := apiSignatureList{Signatures: []apiSignature{}, Page: page, PerPage: perPage, SignatoriesVisible: st.SignatoriesPublic(s.now())}
 	if !out.SignatoriesVisible {
-		// The count is public even while the names are not; the count of
-		// a search is not, since it would tell who signed name by name.
-		filter.PerPage, filter.Page, filter.Query = 1, 1, ""
+		// The total is public even while the names are not. The count of
+		// a search or of one state is not: a search would tell who signed
+		// name by name, and the stats endpoint hides counts by state too.
+		filter.PerPage, filter.Page, filter.Query, filter.Region = 1, 1, "", ""
 		if _, out.Total, err = s.db.Signatures(ctx, filter); err != nil {
 			return err
 		}

@@ -293,6 +293,13 @@ func TestAPI_Signatures(t *testing.T) {
 		if got := strings.TrimSpace(res.Body); got != `{"signatures":[],"page":1,"per_page":50,"total":2,"signatories_visible":false}` {
 			t.Errorf("hidden list %s", got)
 		}
+		// A state's count would say more than the stats endpoint does while
+		// the list is hidden: the filter is ignored.
+		res = c.get("/api/v1/statements/quiet/signatures?region=US-CA")
+		pubStatus(t, res, http.StatusOK)
+		if got := strings.TrimSpace(res.Body); got != `{"signatures":[],"page":1,"per_page":50,"total":2,"signatories_visible":false}` {
+			t.Errorf("hidden list filtered by region %s", got)
+		}
 	})
 }
 
