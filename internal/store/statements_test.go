@@ -492,17 +492,11 @@ func slugs(list []*signon.Statement) []string {
 
 func ptr[T any](v T) *T { return &v }
 
-// statementThrough creates a letter and takes it through actions at now.
-func statementThrough(t *testing.T, db *store.DB, slug string, now time.Time, actions ...signon.Action) *signon.Statement {
+// transition takes st through actions at now.
+func transition(t *testing.T, db *store.DB, st *signon.Statement, now time.Time, actions ...signon.Action) *signon.Statement {
 	t.Helper()
-	ctx := context.Background()
-	st := &signon.Statement{Slug: slug, Kind: signon.KindLetter, Title: "Letter " + slug, Body: "Text.", Language: "en",
-		Approval: signon.ApprovalNone, Visibility: signon.VisibleWhileOpen}
-	if err := db.CreateStatement(ctx, st, 0); err != nil {
-		t.Fatal(err)
-	}
 	for _, a := range actions {
-		next, err := db.TransitionStatement(ctx, st.ID, a, nil, now, 0)
+		next, err := db.TransitionStatement(context.Background(), st.ID, a, nil, now, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", a, err)
 		}
@@ -511,38 +505,19 @@ func statementThrough(t *testing.T, db *store.DB, slug string, now time.Time, ac
 	return st
 }
 
-// approvedSignature validates in against st and stores it approved.
-func approvedSignature(t *testing.T, db *store.DB, st *signon.Statement, in signon.SignatureInput) (*signon.Signature, error) {
-	t.Helper()
-	sig, err := in.Validate(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig.Status, sig.Source = signon.SignatureApproved, signon.SourceForm
-	return sig, db.CreateSignature(context.Background(), sig)
-}
-
 func TestStatementService_PublishedIsFrozen(t *testing.T) {
 	for _, dialect := range storetest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
 			db := storetest.Open(t, dialect)
 			now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-			st := statementThrough(t, db, "frozen", now, signon.ActionOpen)
-			sig, err := approvedSignature(t, db, st, signon.SignatureInput{Organization: "Casa", SignerName: "Ana",
-				Email: "ana@example.org", Country: "US", Region: "US-TX"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, a := range []signon.Action{signon.ActionClose, signon.ActionPublish} {
-				if st, err = db.TransitionStatement(ctx, st.ID, a, nil, now, 0); err != nil {
-					t.Fatal(err)
-				}
-			}
+			st := transition(t, db, createStatement(t, db, 0, "frozen"), now, signon.ActionOpen)
+			sig := createSignature(t, db, st.ID, "Casa", "US-TX", signon.SignatureApproved)
+			st = transition(t, db, st, now, signon.ActionClose, signon.ActionPublish)
 
 			edited := *st
 			edited.Title = "Changed after publication"
-			err = db.UpdateStatement(ctx, &edited, 0)
+			err := db.UpdateStatement(ctx, &edited, 0)
 			if signon.ErrorKey(err) != "error.published_frozen" {
 				t.Fatalf("UpdateStatement on a published statement: err = %v, want error.published_frozen", err)
 			}
@@ -554,8 +529,8 @@ func TestStatementService_PublishedIsFrozen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Title != "Letter frozen" {
-				t.Errorf("title = %q, want it unchanged", got.Title)
+			if got.Title != st.Title {
+				t.Errorf("title = %q, want it unchanged (%q)", got.Title, st.Title)
 			}
 			list, _, err := db.Signatures(ctx, signon.SignatureFilter{StatementID: st.ID})
 			if err != nil || len(list) != 1 {
@@ -570,14 +545,13 @@ func TestSignatureService_RefusedOncePublished(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			db := storetest.Open(t, dialect)
 			now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-			st := statementThrough(t, db, "sealed", now, signon.ActionOpen, signon.ActionClose, signon.ActionPublish)
-			in := signon.SignatureInput{Organization: "Late Group", SignerName: "Ana", Email: "ana@example.org", Country: "US", Region: "US-TX"}
-			if _, err := approvedSignature(t, db, st, in); signon.ErrorKey(err) != "error.not_open" {
+			st := transition(t, db, createStatement(t, db, 0, "sealed"), now, signon.ActionOpen, signon.ActionClose, signon.ActionPublish)
+			late := newSignature(st.ID, "Late Group", "US-TX")
+			if err := db.CreateSignature(context.Background(), late); signon.ErrorKey(err) != "error.not_open" {
 				t.Fatalf("CreateSignature on a published statement: err = %v, want error.not_open", err)
 			}
-			unknown := *st
-			unknown.ID = 9999
-			if _, err := approvedSignature(t, db, &unknown, in); signon.ErrorCode(err) != signon.ENOTFOUND {
+			late = newSignature(9999, "Late Group", "US-TX")
+			if err := db.CreateSignature(context.Background(), late); signon.ErrorCode(err) != signon.ENOTFOUND {
 				t.Fatalf("CreateSignature on an unknown statement: err = %v, want not found", err)
 			}
 		})

@@ -194,3 +194,24 @@ func createSignature(t testing.TB, db *store.DB, statementID int64, org, region 
 	}
 	return sig
 }
+
+// listFixture stores a letter with signatures of every status from several
+// regions and countries, in no order, and another letter with one of its
+// own that no listing of the first may show, for the tests of listing and
+// streaming.
+func listFixture(t testing.TB, db *store.DB) *signon.Statement {
+	t.Helper()
+	a := createAccount(t, db, "")
+	st := createStatement(t, db, a.ID, "letter")
+	other := createStatement(t, db, a.ID, "other")
+	createSignature(t, db, st.ID, "delta Alliance", "US-TX", signon.SignatureApproved)
+	createSignature(t, db, st.ID, "Alpha Collective", "MX-CHH", signon.SignatureApproved)
+	createSignature(t, db, st.ID, "Charlie Network", "US-TX", signon.SignatureApproved)
+	createSignature(t, db, st.ID, "Bravo Coalition", "US-CA", signon.SignatureApproved)
+	createSignature(t, db, st.ID, "echo Group", "GT", signon.SignatureApproved)
+	createSignature(t, db, st.ID, "Aaron Pending", "US-TX", signon.SignaturePending)
+	createSignature(t, db, st.ID, "Abel Unconfirmed", "US-TX", signon.SignatureUnconfirmed)
+	createSignature(t, db, st.ID, "Zulu Rejected", "US-TX", signon.SignatureRejected)
+	createSignature(t, db, other.ID, "Other Letter Org", "US-TX", signon.SignatureApproved)
+	return st
+}
