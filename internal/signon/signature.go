@@ -141,31 +141,8 @@ func (in SignatureInput) Validate(st *Statement) (*Signature, error) {
 	city := collapseSpace(in.City)
 	optionalText(p, "city", city, MaxCity)
 
-	country := strings.ToUpper(strings.TrimSpace(in.Country))
-	if country == "" {
-		country = "US"
-	}
-	region := strings.ToUpper(strings.TrimSpace(in.Region))
-	if _, ok := LookupCountry(country); !ok {
-		p.Add("country", ProblemUnknownCountry, 0)
-	} else if region == "" {
-		if RegionRequired(country) {
-			p.Add("region", ProblemRegionRequired, 0)
-		}
-	} else if r, ok := LookupRegion(region); !ok || r.Country != country {
-		p.Add("region", ProblemUnknownRegion, 0)
-	} else {
-		region = r.Code
-	}
-
-	website := strings.TrimSpace(in.Website)
-	if website != "" && !strings.Contains(website, "://") {
-		website = "https://" + website
-	}
-	optionalText(p, "website", website, MaxWebsite)
-	if _, ok := p["website"]; !ok && website != "" && !validWebsite(website) {
-		p.Add("website", ProblemInvalidURL, 0)
-	}
+	country, region := checkPlace(p, in.Country, in.Region)
+	website := checkWebsite(p, in.Website)
 
 	lang := in.Language
 	if !ValidLanguage(lang) {
@@ -212,6 +189,42 @@ func InitialStatus(st *Statement, member, confirmed bool) SignatureStatus {
 		return SignaturePending
 	}
 	return SignatureApproved
+}
+
+// checkPlace normalizes a country (US when empty) and region, adding to
+// p what is wrong with them.
+func checkPlace(p Problems, country, region string) (string, string) {
+	country = strings.ToUpper(strings.TrimSpace(country))
+	if country == "" {
+		country = "US"
+	}
+	region = strings.ToUpper(strings.TrimSpace(region))
+	if _, ok := LookupCountry(country); !ok {
+		p.Add("country", ProblemUnknownCountry, 0)
+	} else if region == "" {
+		if RegionRequired(country) {
+			p.Add("region", ProblemRegionRequired, 0)
+		}
+	} else if r, ok := LookupRegion(region); !ok || r.Country != country {
+		p.Add("region", ProblemUnknownRegion, 0)
+	} else {
+		region = r.Code
+	}
+	return country, region
+}
+
+// checkWebsite normalizes an optional website, adding https:// when no
+// scheme is given, and adds to p what is wrong with it.
+func checkWebsite(p Problems, website string) string {
+	website = strings.TrimSpace(website)
+	if website != "" && !strings.Contains(website, "://") {
+		website = "https://" + website
+	}
+	optionalText(p, "website", website, MaxWebsite)
+	if _, ok := p["website"]; !ok && website != "" && !validWebsite(website) {
+		p.Add("website", ProblemInvalidURL, 0)
+	}
+	return website
 }
 
 func validEmail(s string) bool {

@@ -20,9 +20,9 @@ func TestSignatureService_EachSignature(t *testing.T) {
 			db := storetest.Open(t, dialect)
 			st := listFixture(t, db)
 			// Every optional column set, so the scan of each is checked.
-			member := int64(7)
+			member := createMember(t, db, "Casa Ñandú")
 			full := newSignature(st.ID, "Casa Ñandú", "US-NM")
-			full.MemberID, full.ConfirmedAt, full.Status = &member, ptr(t0), signon.SignatureRejected
+			full.MemberID, full.ConfirmedAt, full.Status = &member.ID, ptr(t0), signon.SignatureRejected
 			if err := db.CreateSignature(ctx, full); err != nil {
 				t.Fatal(err)
 			}

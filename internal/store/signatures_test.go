@@ -23,9 +23,9 @@ func TestSignatureService_CreateSignature(t *testing.T) {
 				db := storetest.Open(t, dialect)
 				a := createAccount(t, db, "")
 				st := createStatement(t, db, a.ID, "letter")
-				member := int64(17)
+				member := createMember(t, db, "Casa de la Raza")
 				sig := newSignature(st.ID, "Casa de la Raza, Inc.", "US-TX")
-				sig.MemberID = &member
+				sig.MemberID = &member.ID
 				sig.ConfirmedAt = ptr(t0)
 				before := time.Now().UTC().Truncate(time.Microsecond)
 				if err := db.CreateSignature(ctx, sig); err != nil {

@@ -46,6 +46,7 @@ var (
 	_ signon.SignatureService = (*DB)(nil)
 	_ signon.AccountService   = (*DB)(nil)
 	_ signon.EventService     = (*DB)(nil)
+	_ signon.MemberService    = (*DB)(nil)
 )
 
 // DB is Signon's storage, on PostgreSQL or SQLite.
@@ -263,7 +264,11 @@ func (db *DB) migrations(locked bool) (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	river, err := migrations.River(db.dialect)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(river)}
 	dialect := goose.DialectSQLite3
 	if db.dialect == Postgres {
 		dialect = goose.DialectPostgres
@@ -319,6 +324,7 @@ var (
 	uniqueSlug      = unique{"statements_slug_key", "statements.slug"}
 	uniqueEmail     = unique{"accounts_email_key", "accounts.email"}
 	uniqueActiveOrg = unique{"signatures_active_org_key", "signatures.statement_id, signatures.org_key"}
+	uniqueMemberOrg = unique{"members_org_key_key", "members.org_key"}
 )
 
 // violates reports whether err is a violation of the unique index u.
