@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signon-coalition/signon/internal/mail"
 	"github.com/signon-coalition/signon/internal/printed"
 )
 
@@ -35,6 +36,8 @@ var envVars = []envVar{
 	{"SIGNON_TIMEZONE", "UTC", "IANA time zone, such as America/Chicago, in which coordinators enter and read times."},
 	{"SIGNON_LOG_FORMAT", "text", "Log format: text or json."},
 	{"SIGNON_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
+	{"SIGNON_SMTP_URL", "", "SMTP server for email: smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465 (TLS), or smtp://host:25?tls=none; without it emails are written to the log and shown on the outbox page."},
+	{"SIGNON_MAIL_FROM", "", "From address of the emails, such as \"Migrant Network <letters@example.org>\"; required with SIGNON_SMTP_URL."},
 	{"SIGNON_ADMIN_PASSWORD", "", "Password for 'signon admin create'; when unset it is asked for on the terminal."},
 }
 
@@ -57,6 +60,8 @@ type config struct {
 	Location       *time.Location
 	LogFormat      string
 	LogLevel       slog.Level
+	SMTPURL        string
+	MailFrom       string
 }
 
 // loadConfig reads the configuration from getenv. Every bad value is
@@ -141,6 +146,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		cfg.LogLevel = slog.LevelError
 	default:
 		bad("SIGNON_LOG_LEVEL", "%q is not one of debug, info, warn, error", v)
+	}
+
+	cfg.SMTPURL, cfg.MailFrom = env("SIGNON_SMTP_URL", ""), env("SIGNON_MAIL_FROM", "")
+	if cfg.SMTPURL != "" {
+		if _, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			bad("SIGNON_SMTP_URL", "%v", err)
+		}
 	}
 
 	switch len(problems) {

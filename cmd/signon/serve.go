@@ -6,23 +6,18 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/signon-coalition/signon/internal/demo"
+	"github.com/signon-coalition/signon/internal/jobs"
+	"github.com/signon-coalition/signon/internal/mail"
 	"github.com/signon-coalition/signon/internal/server"
 	"github.com/signon-coalition/signon/internal/store"
 	"github.com/signon-coalition/signon/migrations"
 )
-
-// sessionCleanupInterval is how often expired coordinator sessions are
-// deleted. Expired sessions already fail to log anyone in; deleting them
-// only keeps the table small, so once an hour is plenty.
-const sessionCleanupInterval = time.Hour
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -85,11 +80,26 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
-	var wg sync.WaitGroup
-	cleanupCtx, stopCleanup := context.WithCancel(ctx)
-	wg.Go(func() { deleteExpiredSessions(cleanupCtx, db, log, sessionCleanupInterval) })
-	defer wg.Wait()
-	defer stopCleanup()
+	// The background jobs (email delivery, deadlines, clean-up) start with
+	// the server and stop after it, letting deliveries in progress end.
+	sender, err := mail.New(cfg.SMTPURL, cfg.MailFrom, log)
+	if err != nil {
+		return err
+	}
+	if cfg.SMTPURL == "" {
+		log.Warn("no SMTP server configured (SIGNON_SMTP_URL): emails are written to the log and kept on the outbox page, not sent")
+	}
+	runner, err := jobs.Start(context.WithoutCancel(ctx), db, jobs.Config{Sender: sender, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			log.Error("stopping jobs", "error", err)
+		}
+	}()
 
 	err = srv.ListenAndServe(ctx, addr, func(a net.Addr) {
 		local := localURL(a.String())
@@ -145,32 +155,6 @@ func openDatabase(ctx context.Context, url string) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
-}
-
-// sessionStore is what the clean-up loop needs of the database.
-type sessionStore interface {
-	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
-}
-
-// deleteExpiredSessions deletes expired sessions now and then every
-// interval until ctx ends.
-func deleteExpiredSessions(ctx context.Context, db sessionStore, log *slog.Logger, every time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		n, err := db.DeleteExpiredSessions(ctx, time.Now())
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error("deleting expired sessions", "error", err)
-		case n > 0:
-			log.Info("deleted expired sessions", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

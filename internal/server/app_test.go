@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signon-coalition/signon/internal/jobs"
+	"github.com/signon-coalition/signon/internal/mail"
+	"github.com/signon-coalition/signon/internal/mailtest"
 	"github.com/signon-coalition/signon/internal/server"
 	"github.com/signon-coalition/signon/internal/signon"
 	"github.com/signon-coalition/signon/internal/store"
@@ -25,6 +28,35 @@ type testApp struct {
 	URL   string
 	Clock *testClock
 	Setup string // the first-run setup token
+
+	mailOnce sync.Once
+	mailbox  *mailtest.Server
+}
+
+// Mail starts, on first use, an SMTP server and the background jobs
+// that deliver the app's emails to it, and returns the server. Emails
+// queued before are delivered then: nothing is lost while no worker runs.
+func (a *testApp) Mail(t testing.TB) *mailtest.Server {
+	t.Helper()
+	a.mailOnce.Do(func() {
+		a.mailbox = mailtest.Start(t)
+		sender, err := mail.NewSMTP(a.mailbox.URL(), "Test Coalition <letters@signon.test>")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := jobs.Start(context.Background(), a.DB, jobs.Config{
+			Sender: sender, Logger: slog.New(slog.DiscardHandler), PollInterval: 50 * time.Millisecond, Now: a.Clock.Now,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			r.Stop(ctx)
+		})
+	})
+	return a.mailbox
 }
 
 // testClock is a settable clock, so deadline tests need not sleep.

@@ -94,6 +94,9 @@ func (p *page) DateTime(t *time.Time) string {
 	return formatDate(local, p.lang) + " " + local.Format("15:04 MST")
 }
 
+// At is DateTime for a time that is always set.
+func (p *page) At(t time.Time) string { return p.DateTime(&t) }
+
 var monthsES = [...]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
 	"agosto", "septiembre", "octubre", "noviembre", "diciembre"}
 

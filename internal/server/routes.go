@@ -70,4 +70,6 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.POST("/statements/:id/signatures/:sid/status", s.handleSignatureStatus)
 	coord.GET("/statements/:id/signatures.csv", s.handleSignaturesCSV, exports)
 	coord.GET("/statements/:id/signatures.json", s.handleSignaturesJSON, exports)
+	coord.GET("/outbox", s.handleOutbox)
+	coord.GET("/outbox/:id", s.handleOutboxEmail)
 }

@@ -57,6 +57,8 @@ type Services interface {
 	signon.AccountService
 	signon.EventService
 	signon.TranslationService
+	signon.MemberService
+	signon.EmailService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error
@@ -68,6 +70,7 @@ type Server struct {
 	db        Services
 	echo      *echo.Echo
 	templates templates
+	emails    emailTemplates // email.go
 	bundle    *i18n.Bundle
 	log       *slog.Logger
 	limiter   *middleware.RateLimiterMemoryStore
@@ -97,7 +100,11 @@ func New(cfg Config, db Services) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, templates: tmpls, bundle: bundle, log: cfg.Logger, md: newMarkdown()}
+	emails, err := parseEmailTemplates(web.FS)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: db, templates: tmpls, emails: emails, bundle: bundle, log: cfg.Logger, md: newMarkdown()}
 	if cfg.SignLimit > 0 {
 		s.limiter = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 			Rate:      rate.Limit(float64(cfg.SignLimit) / 3600),

@@ -268,3 +268,17 @@ func normalizeStatement(s *signon.Statement) {
 	dbTimes(&s.CreatedAt, &s.UpdatedAt)
 	dbTimePtrs(&s.OpensAt, &s.ClosesAt, &s.OpenedAt, &s.ClosedAt, &s.PublishedAt)
 }
+
+// StatementsPastDeadline returns the ids of statements still stored as
+// open whose deadline has passed at now: closed to the public already,
+// waiting for the job that records the close.
+func (db *DB) StatementsPastDeadline(ctx context.Context, now time.Time) ([]int64, error) {
+	var ids []int64
+	err := db.read.WithContext(ctx).Model(&signon.Statement{}).
+		Where("status = ? AND closes_at IS NOT NULL AND closes_at <= ?", signon.StatusOpen, dbTime(now)).
+		Order("id").Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: statements past deadline: %w", err)
+	}
+	return ids, nil
+}

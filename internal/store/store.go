@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river"
 	"gorm.io/driver/postgres"
 	gormsqlite "gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -47,6 +48,7 @@ var (
 	_ signon.AccountService   = (*DB)(nil)
 	_ signon.EventService     = (*DB)(nil)
 	_ signon.MemberService    = (*DB)(nil)
+	_ signon.EmailService     = (*DB)(nil)
 )
 
 // DB is Signon's storage, on PostgreSQL or SQLite.
@@ -65,6 +67,10 @@ type DB struct {
 	// publicURL is the site's address, named by records made at
 	// publication (see SetPublicURL).
 	publicURL string
+
+	// queue enqueues River jobs inside the store's transactions; it runs
+	// no workers (package jobs does).
+	queue *river.Client[*sql.Tx]
 }
 
 // Open connects to the database named by url: postgres://… or
@@ -154,6 +160,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", db.dialect, err)
+	}
+	if err := db.newQueue(); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }

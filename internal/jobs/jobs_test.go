@@ -1,0 +1,213 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/signon-coalition/signon/internal/jobs"
+	"github.com/signon-coalition/signon/internal/mail"
+	"github.com/signon-coalition/signon/internal/mailtest"
+	"github.com/signon-coalition/signon/internal/signon"
+	"github.com/signon-coalition/signon/internal/store"
+	"github.com/signon-coalition/signon/internal/store/storetest"
+)
+
+func newEmail(to string) *signon.Email {
+	return &signon.Email{
+		Kind: signon.EmailConfirm, ToAddress: to, Language: "es",
+		Subject:  "Confirma tu firma: Carta a los líderes",
+		TextBody: "Abre este enlace: https://sign.example.org/c/abc\n",
+		HTMLBody: `<p>Abre <a href="https://sign.example.org/c/abc">este enlace</a>.</p>`,
+	}
+}
+
+// start runs the workers on db until the test ends.
+func start(t *testing.T, db *store.DB, smtpURL string) {
+	t.Helper()
+	sender, err := mail.New(smtpURL, "Red de Migrantes <cartas@example.org>", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := jobs.Start(context.Background(), db, jobs.Config{
+		Sender: sender, Logger: slog.New(slog.DiscardHandler), PollInterval: 50 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.Stop(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// waitStatus waits until email id reaches status.
+func waitStatus(t *testing.T, db *store.DB, id int64, status signon.EmailStatus) *signon.Email {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		e, err := db.EmailByID(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Status == status {
+			return e
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("email %d is %s after a minute, want %s", id, e.Status, status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestDeliverEmail(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := storetest.Open(t, dialect)
+			smtp := mailtest.Start(t)
+			e := newEmail("ana@example.org")
+			if err := db.QueueEmail(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			start(t, db, smtp.URL())
+
+			m := smtp.To(t, "ana@example.org")
+			if m.Subject != e.Subject || m.Text != e.TextBody || m.HTML != e.HTMLBody || m.Language != "es" {
+				t.Errorf("received %+v, want the subject, both parts and the language of %+v", m, e)
+			}
+			if !strings.Contains(m.From, "cartas@example.org") {
+				t.Errorf("envelope from = %q", m.From)
+			}
+			got := waitStatus(t, db, e.ID, signon.EmailSent)
+			if got.Attempts != 1 || got.SentAt == nil || got.LastError != "" {
+				t.Errorf("after delivery: attempts %d, sent at %v, error %q", got.Attempts, got.SentAt, got.LastError)
+			}
+		})
+	}
+}
+
+// A server that refuses for a while delays the email; it is not lost.
+func TestDeliverEmail_Retry(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := storetest.Open(t, dialect)
+			smtp := mailtest.Start(t)
+			smtp.SetFailing(true)
+			e := newEmail("beto@example.org")
+			if err := db.QueueEmail(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			start(t, db, smtp.URL())
+			deadline := time.Now().Add(time.Minute)
+			for {
+				got, err := db.EmailByID(ctx, e.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Attempts > 0 {
+					if got.Status != signon.EmailQueued || !strings.Contains(got.LastError, "451") {
+						t.Fatalf("after a refusal: status %s, error %q; want queued with the server's 451", got.Status, got.LastError)
+					}
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("no delivery attempt within a minute")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			smtp.SetFailing(false)
+			smtp.To(t, "beto@example.org")
+			got := waitStatus(t, db, e.ID, signon.EmailSent)
+			if got.Attempts != 2 || got.LastError != "" {
+				t.Errorf("after the retry: attempts %d, error %q; want 2 and none", got.Attempts, got.LastError)
+			}
+		})
+	}
+}
+
+// Without SMTP the email is logged and kept for the outbox page.
+func TestDeliverEmail_Log(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	e := newEmail("carla@example.org")
+	if err := db.QueueEmail(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	start(t, db, "")
+	got := waitStatus(t, db, e.ID, signon.EmailLogged)
+	if got.TextBody != e.TextBody {
+		t.Errorf("logged email lost its text: %q", got.TextBody)
+	}
+}
+
+// Several instances on one PostgreSQL database share the queue, and each
+// email goes out once.
+func TestDeliverEmail_Instances(t *testing.T) {
+	t.Parallel()
+	url := storetest.URL(t, store.Postgres)
+	ctx := context.Background()
+	smtp := mailtest.Start(t)
+	var dbs []*store.DB
+	for range 3 {
+		db, err := store.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	if err := dbs[0].Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const n = 60
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			if err := dbs[i%len(dbs)].QueueEmail(ctx, newEmail(fmt.Sprintf("m%02d@example.org", i))); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for _, db := range dbs {
+		start(t, db, smtp.URL())
+	}
+	smtp.Wait(t, n)
+	// Give a duplicate the time to arrive: every job has been fetched
+	// once all are sent, so one in flight would be delivered by now.
+	for _, db := range dbs {
+		list, _, err := db.Emails(ctx, signon.EmailFilter{Status: signon.EmailQueued})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range list {
+			waitStatus(t, db, e.ID, signon.EmailSent)
+		}
+	}
+	got := map[string]int{}
+	for _, m := range smtp.Messages() {
+		got[strings.Join(m.To, ",")]++
+	}
+	if len(got) != n {
+		t.Errorf("%d distinct recipients, want %d", len(got), n)
+	}
+	for to, c := range got {
+		if c != 1 {
+			t.Errorf("%s received %d copies, want 1", to, c)
+		}
+	}
+}

@@ -1,0 +1,236 @@
+// Package mailtest runs a real SMTP server in the test process
+// (github.com/emersion/go-smtp), so tests send Signon's emails over a
+// real connection and read what arrived: the headers, the decoded
+// plain-text and HTML parts, and the links in them.
+package mailtest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Message is one email the server accepted.
+type Message struct {
+	From     string
+	To       []string
+	Subject  string
+	Language string // Content-Language
+	Text     string // the text/plain part, decoded
+	HTML     string // the text/html part, decoded
+	Header   mail.Header
+}
+
+var linkRe = regexp.MustCompile(`https?://[^\s<>"]+`)
+
+// Link returns the first link in the text part that contains part, or
+// "" when there is none.
+func (m Message) Link(part string) string {
+	for _, l := range linkRe.FindAllString(m.Text, -1) {
+		if strings.Contains(l, part) {
+			return l
+		}
+	}
+	return ""
+}
+
+// Server is an SMTP server on a loopback port.
+type Server struct {
+	srv      *smtp.Server
+	addr     string
+	mu       sync.Mutex
+	messages []Message
+	failing  bool
+	attempts int
+}
+
+// Start starts a server that the test's cleanup stops.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{addr: ln.Addr().String()}
+	s.srv = smtp.NewServer(s)
+	s.srv.Domain = "localhost"
+	s.srv.ReadTimeout = 10 * time.Second
+	s.srv.WriteTimeout = 10 * time.Second
+	go s.srv.Serve(ln)
+	t.Cleanup(func() { s.srv.Close() })
+	return s
+}
+
+// URL is the SIGNON_SMTP_URL that reaches the server.
+func (s *Server) URL() string { return "smtp://" + s.addr + "?tls=none" }
+
+// SetFailing makes the server refuse every recipient with a temporary
+// error (451), as a server does while it is overloaded, or accept again.
+func (s *Server) SetFailing(failing bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failing = failing
+}
+
+// Attempts counts the recipients offered so far, refused ones included.
+func (s *Server) Attempts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.attempts
+}
+
+// Messages returns what has arrived so far.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.messages...)
+}
+
+// Wait waits until n messages have arrived and returns them; the test
+// fails if they do not within a minute.
+func (s *Server) Wait(t testing.TB, n int) []Message {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if got := s.Messages(); len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mailtest: %d message(s) arrived, want %d", len(s.Messages()), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// To waits for the first message to address and returns it.
+func (s *Server) To(t testing.TB, address string) Message {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		for _, m := range s.Messages() {
+			for _, to := range m.To {
+				if strings.EqualFold(to, address) {
+					return m
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mailtest: no message to %s arrived", address)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// NewSession implements smtp.Backend.
+func (s *Server) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }
+
+type session struct {
+	srv  *Server
+	from string
+	to   []string
+}
+
+func (x *session) Reset()        { x.from, x.to = "", nil }
+func (x *session) Logout() error { return nil }
+func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	x.from = from
+	return nil
+}
+
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.srv.mu.Lock()
+	defer x.srv.mu.Unlock()
+	x.srv.attempts++
+	if x.srv.failing {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
+	x.to = append(x.to, to)
+	return nil
+}
+
+func (x *session) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m, err := parse(raw)
+	if err != nil {
+		return &smtp.SMTPError{Code: 554, Message: err.Error()}
+	}
+	m.From, m.To = x.from, x.to
+	x.srv.mu.Lock()
+	x.srv.messages = append(x.srv.messages, m)
+	x.srv.mu.Unlock()
+	return nil
+}
+
+// parse reads a message with a text/plain and a text/html part, in a
+// multipart/alternative body or as a single part.
+func parse(raw []byte) (Message, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return Message{}, err
+	}
+	dec := new(mime.WordDecoder)
+	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		return Message{}, fmt.Errorf("subject: %w", err)
+	}
+	m := Message{Subject: subject, Language: msg.Header.Get("Content-Language"), Header: msg.Header}
+	err = readPart(&m, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
+	return m, err
+}
+
+func readPart(m *Message, contentType, encoding string, body io.Reader) error {
+	mediaType, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return fmt.Errorf("content type %q: %w", contentType, err)
+	}
+	if strings.HasPrefix(mediaType, "multipart/") {
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := readPart(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p); err != nil {
+				return err
+			}
+		}
+	}
+	switch strings.ToLower(encoding) {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	case "base64":
+		body = base64Reader(body)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	// SMTP carries lines ending in CRLF; tests compare Go strings.
+	text := strings.ReplaceAll(string(b), "\r\n", "\n")
+	switch mediaType {
+	case "text/plain":
+		m.Text = text
+	case "text/html":
+		m.HTML = text
+	}
+	return nil
+}

@@ -1,0 +1,54 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/signon-coalition/signon/internal/signon"
+)
+
+func TestOutbox(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		app := newTestApp(t, dialect)
+		e := &signon.Email{Kind: signon.EmailConfirm, ToAddress: "ana@example.org", Language: "en",
+			Subject: "Confirm <your> signature", TextBody: "Open http://signon.test/c/abc\n", HTMLBody: "<p>x</p>"}
+		if err := app.DB.QueueEmail(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+		if res := app.client(t).get("/coordinate/outbox"); res.Status != http.StatusSeeOther {
+			t.Fatalf("outbox without a login: %d, want a redirect to the login", res.Status)
+		}
+		c := app.coordinator(t)
+		res := c.get("/coordinate/outbox")
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "Confirm &lt;your&gt; signature") ||
+			!strings.Contains(res.Body, "ana@example.org") || !strings.Contains(res.Body, "Waiting") {
+			t.Fatalf("outbox: %d\n%s", res.Status, res.Body)
+		}
+		res = c.get(fmt.Sprintf("/coordinate/outbox/%d", e.ID))
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "Open http://signon.test/c/abc") {
+			t.Fatalf("outbox email: %d\n%s", res.Status, res.Body)
+		}
+		// Filters: the waiting email is not among the sent ones.
+		res = c.get("/coordinate/outbox?status=sent")
+		if res.Status != http.StatusOK || strings.Contains(res.Body, "ana@example.org") {
+			t.Errorf("outbox of sent emails lists a waiting one: %d", res.Status)
+		}
+		// Once delivered, it says so.
+		app.Mail(t).To(t, "ana@example.org")
+		for range 100 {
+			if got, _ := app.DB.EmailByID(context.Background(), e.ID); got.Status == signon.EmailSent {
+				break
+			}
+		}
+		c.lang = "es"
+		res = c.get("/coordinate/outbox?status=sent")
+		if !strings.Contains(res.Body, "ana@example.org") || !strings.Contains(res.Body, "Enviado") {
+			t.Errorf("sent email not listed as sent in Spanish:\n%s", res.Body)
+		}
+	})
+}

@@ -1,0 +1,67 @@
+package signon
+
+import (
+	"context"
+	"time"
+)
+
+// EmailStatus is where a message stands in the outbox.
+type EmailStatus string
+
+const (
+	EmailQueued EmailStatus = "queued" // waiting for its delivery job, or retrying
+	EmailSent   EmailStatus = "sent"   // accepted by the SMTP server
+	EmailLogged EmailStatus = "logged" // no SMTP configured: written to the log
+	EmailFailed EmailStatus = "failed" // every attempt failed
+)
+
+// Email kinds, naming the template each is written from.
+const (
+	EmailConfirm          = "confirm"            // a signer confirms their address
+	EmailInvite           = "invite"             // a member is invited to sign
+	EmailReminder         = "reminder"           // a member who has not signed is reminded
+	EmailAccountInvite    = "account_invite"     // an admin invites a coordinator
+	EmailSignatureManaged = "signature_received" // a signer gets their private link
+)
+
+// Email is one message Signon sends, rendered when the change that causes
+// it is made and stored in that change's transaction with the job that
+// delivers it: a change rolled back sends nothing, and a crash after the
+// commit loses nothing. Every email has a plain-text and an HTML part in
+// the recipient's language.
+type Email struct {
+	ID          int64
+	Kind        string
+	ToAddress   string
+	Language    string
+	Subject     string
+	TextBody    string
+	HTMLBody    string
+	StatementID *int64
+	SignatureID *int64
+	MemberID    *int64
+	Status      EmailStatus
+	Attempts    int
+	LastError   string
+	CreatedAt   time.Time
+	SentAt      *time.Time
+}
+
+// EmailFilter selects a page of the outbox, newest first.
+type EmailFilter struct {
+	StatementID int64 // 0 for every statement
+	Status      EmailStatus
+	Page        int
+	PerPage     int
+}
+
+// EmailService is the outbox: what was sent, to whom, and how it went.
+type EmailService interface {
+	// QueueEmail stores e and enqueues its delivery in one transaction.
+	QueueEmail(ctx context.Context, e *Email) error
+	EmailByID(ctx context.Context, id int64) (*Email, error)
+	Emails(ctx context.Context, f EmailFilter) ([]*Email, int, error)
+	// RecordDelivery notes one delivery attempt of email id: its new
+	// status and, for a failure, the error.
+	RecordDelivery(ctx context.Context, id int64, status EmailStatus, attempt error) error
+}
