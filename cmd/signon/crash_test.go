@@ -91,7 +91,8 @@ func TestCrash_PendingEmails(t *testing.T) {
 		db := openStore(t, dbURL) // migrated by the child
 		defer db.Close()
 		st := &signon.Statement{Slug: "summit-letter", Kind: signon.KindLetter, Title: "Letter to the Summit",
-			Body: "We, the undersigned…", Language: "en", RequireConfirmation: true}
+			Body: "We, the undersigned…", Language: "en", RequireConfirmation: true,
+			Approval: signon.ApprovalNone, Visibility: signon.VisibleWhileOpen}
 		if err := db.CreateStatement(ctx, st, 0); err != nil {
 			t.Fatal(err)
 		}
