@@ -57,6 +57,7 @@ type Services interface {
 	signon.AccountService
 	signon.EventService
 	signon.TranslationService
+	signon.ReviewService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error
