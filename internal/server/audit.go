@@ -72,7 +72,7 @@ func reviewEventDetail(p *page, e *signon.Event) (detail string, ok bool) {
 		}
 		parts := make([]string, len(changes))
 		for i, ch := range changes {
-			parts[i] = p.T("audit.detail.change", "Field", fieldLabel(p, ch.Field), "From", shownValue(p, ch.From), "To", shownValue(p, ch.To))
+			parts[i] = p.T("audit.detail.change", "Field", fieldLabel(p, ch.Field), "From", shownValue(p, ch.Field, ch.From), "To", shownValue(p, ch.Field, ch.To))
 		}
 		return strings.Join(parts, "; "), true
 	case "signature.merge":
@@ -125,10 +125,16 @@ func fieldLabel(p *page, field string) string {
 	return field
 }
 
-// shownValue quotes a field's value in an event, saying when it is empty.
-func shownValue(p *page, v string) string {
-	if v == "" {
+// shownValue quotes a field's value in an event, naming a region or a
+// country in the page's language and saying when a value is empty.
+func shownValue(p *page, field, v string) string {
+	switch {
+	case v == "":
 		return p.T("audit.detail.empty")
+	case field == "region":
+		v = p.RegionName(v)
+	case field == "country":
+		v = p.CountryName(v)
 	}
 	return "“" + v + "”"
 }
