@@ -141,34 +141,6 @@ func (r reviewPage) CanApprove(s *signon.Signature) bool {
 	return r.Changeable && signon.CanDecide(s.Status, signon.SignatureApproved)
 }
 
-// regionChoices lists the states and provinces of the countries that
-// have them, grouped by country, with chosen selected.
-func regionChoices(p *page, chosen string) []selectGroup {
-	var out []selectGroup
-	for _, code := range []string{"US", "MX", "CA"} {
-		g := selectGroup{Label: p.CountryName(code), Country: code}
-		for _, r := range regionsInOrder(code, p.Lang()) {
-			g.Options = append(g.Options, selectOption{Value: r.Code, Label: r.Name(p.Lang()), Selected: r.Code == chosen})
-		}
-		out = append(out, g)
-	}
-	return out
-}
-
-// countryChoices lists every country, the coalition's three first and
-// set apart from the rest, with chosen selected.
-func countryChoices(p *page, chosen string) []selectOption {
-	countries := signon.Countries(p.Lang())
-	out := make([]selectOption, 0, len(countries)+1)
-	for i, c := range countries {
-		if i == 3 {
-			out = append(out, selectOption{Label: "──────────", Disabled: true})
-		}
-		out = append(out, selectOption{Value: c.Code, Label: c.Name(p.Lang()), Selected: c.Code == chosen})
-	}
-	return out
-}
-
 func (s *Server) handleReview(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
