@@ -184,6 +184,9 @@ type RegionTally struct {
 	Signed  int
 }
 
+// NotSigned is the number of the region's members without a signature.
+func (t RegionTally) NotSigned() int { return t.Members - t.Signed }
+
 // TallyByRegion counts members and signers by region, the regions with
 // most members first.
 func TallyByRegion(list []*MemberStanding) []RegionTally {
@@ -234,12 +237,17 @@ type MemberService interface {
 	Members(ctx context.Context, f MemberFilter) ([]*Member, error)
 	// MembersByOrgKey returns the members among keys, by key.
 	MembersByOrgKey(ctx context.Context, keys []string) (map[string]*Member, error)
+	// MemberIDByOrgKey returns the id of the member with key, or nil.
+	MemberIDByOrgKey(ctx context.Context, key string) (*int64, error)
 	// ImportMembers adds every member of list in one transaction, or none.
 	ImportMembers(ctx context.Context, list []*Member, by int64) error
 
 	// MemberStandings lists every member with where it stands on the
 	// statement.
 	MemberStandings(ctx context.Context, statementID int64) ([]*MemberStanding, error)
+	// MemberSignature returns m's standing signature of the statement,
+	// or nil when it has not signed.
+	MemberSignature(ctx context.Context, statementID int64, m *Member) (*Signature, error)
 	// SendInvitations invites the members ids to sign the statement at
 	// now, skipping those that signed, have no address, or had a message
 	// about it within ReminderInterval.

@@ -180,3 +180,23 @@ func invitationTokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// MemberSignature returns m's standing signature of statement
+// statementID, found as MemberStandings finds it (by member id or
+// organization key), or nil when it has not signed.
+func (db *DB) MemberSignature(ctx context.Context, statementID int64, m *signon.Member) (*signon.Signature, error) {
+	var list []*signon.Signature
+	err := db.read.WithContext(ctx).
+		Where("statement_id = ? AND status IN ? AND (member_id = ? OR org_key = ?)", statementID, []signon.SignatureStatus{
+			signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureApproved,
+		}, m.ID, m.OrgKey).
+		Order("id").Limit(1).Find(&list).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: signature of member %d: %w", m.ID, err)
+	}
+	if len(list) == 0 {
+		return nil, nil
+	}
+	normalizeSignature(list[0])
+	return list[0], nil
+}
