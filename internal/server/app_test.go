@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -178,6 +180,35 @@ func (c *testClient) postForm(path string, values url.Values) *response {
 		values.Set("_csrf", c.csrfToken())
 	}
 	return c.postRaw(path, "application/x-www-form-urlencoded", values.Encode())
+}
+
+// postMultipart posts fields, and file as the upload named "file" when
+// not empty, as a browser posts a form with enctype multipart/form-data.
+func (c *testClient) postMultipart(path string, fields url.Values, file string) *response {
+	c.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if fields.Get("_csrf") == "" {
+		fields.Set("_csrf", c.csrfToken())
+	}
+	for name, values := range fields {
+		for _, v := range values {
+			if err := w.WriteField(name, v); err != nil {
+				c.t.Fatal(err)
+			}
+		}
+	}
+	if file != "" {
+		part, err := w.CreateFormFile("file", "upload.csv")
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		part.Write([]byte(file))
+	}
+	if err := w.Close(); err != nil {
+		c.t.Fatal(err)
+	}
+	return c.postRaw(path, w.FormDataContentType(), body.String())
 }
 
 func (c *testClient) postRaw(path, contentType, body string) *response {

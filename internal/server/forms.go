@@ -19,6 +19,9 @@ type signatureForm struct {
 	Country      string `form:"country"`
 	Region       string `form:"region"`
 	Website      string `form:"website"`
+	// Invitation is the token of a member's invitation link
+	// (invitations.go), carried by the form the link opens.
+	Invitation string `form:"invitation"`
 	// Fax is the honeypot: hidden from people, filled in by bots that
 	// complete every field they find.
 	Fax string `form:"fax"`

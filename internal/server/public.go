@@ -675,6 +675,13 @@ func (s *Server) handleSign(c echo.Context) error {
 	}
 	sig.Status = signon.InitialStatus(st, false, true)
 	sig.Source = signon.SourceForm
+	// The roster (invitations.go): a member's invitation link signs as
+	// the member; a member's name only links the signature to it.
+	if err := s.applyMembership(c, st, f.Invitation, sig); signon.ErrorCode(err) == signon.EINVALID {
+		return again(http.StatusUnprocessableEntity, signAttempt{err: err, alert: t.Error(err)})
+	} else if err != nil {
+		return err
+	}
 	err = s.db.CreateSignature(ctx, sig)
 	switch {
 	case signon.ErrorKey(err) == "error.already_signed":

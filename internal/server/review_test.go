@@ -1,9 +1,7 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,29 +18,6 @@ func sigPath(st *signon.Statement, sig *signon.Signature) string {
 }
 
 func id(sig *signon.Signature) string { return strconv.FormatInt(sig.ID, 10) }
-
-// postMultipart posts fields, and a file when name is not empty, as a
-// browser posts a form with enctype multipart/form-data.
-func (c *testClient) postMultipart(path string, fields map[string]string, name, file string) *response {
-	c.t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	if _, ok := fields["_csrf"]; !ok {
-		w.WriteField("_csrf", c.csrfToken())
-	}
-	for k, v := range fields {
-		w.WriteField(k, v)
-	}
-	if name != "" {
-		fw, err := w.CreateFormFile("file", name)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		fw.Write([]byte(file))
-	}
-	w.Close()
-	return c.postRaw(path, w.FormDataContentType(), body.String())
-}
 
 func signatureNow(t *testing.T, app *testApp, st *signon.Statement, sig *signon.Signature) *signon.Signature {
 	t.Helper()
@@ -273,7 +248,7 @@ func TestReview_Import(t *testing.T) {
 				"FRONTERA UNIDA,Luis,,luis@example.org,,US,TX,\r\n" +
 				"Casa Latina Inc.,Sam,,sam@example.org,,US,CO,\r\n" +
 				"Sin Correo,Ana,,,,US,XX,\r\n"
-			res := c.postMultipart(path, nil, "sign-ons.csv", bad)
+			res := c.postMultipart(path, url.Values{}, bad)
 			assertStatus(t, res, http.StatusUnprocessableEntity)
 			assertContains(t, res.Body, "3 rows have problems. Nothing was imported",
 				"Organization: This organization has already signed this statement.",
@@ -283,7 +258,7 @@ func TestReview_Import(t *testing.T) {
 			assertNotContains(t, res.Body, "/import/confirm")
 			es := app.coordinator(t)
 			es.lang = "es"
-			res = es.postMultipart(path, nil, "firmas.csv", bad)
+			res = es.postMultipart(path, url.Values{}, bad)
 			assertContains(t, res.Body, "3 filas tienen problemas", "La misma organización ya está en la fila 2.")
 		})
 
@@ -294,19 +269,19 @@ func TestReview_Import(t *testing.T) {
 				{"TooBig", header + strings.Repeat("x", signon.MaxImportBytes), "larger than 1024 KB"},
 			} {
 				t.Run(tt.name, func(t *testing.T) {
-					res := c.postMultipart(path, nil, "f.csv", tt.file)
+					res := c.postMultipart(path, url.Values{}, tt.file)
 					assertStatus(t, res, http.StatusUnprocessableEntity)
 					assertContains(t, res.Body, tt.want)
 				})
 			}
-			res := c.postMultipart(path, nil, "", "")
+			res := c.postMultipart(path, url.Values{}, "")
 			assertStatus(t, res, http.StatusUnprocessableEntity)
 			assertContains(t, res.Body, "Choose a CSV file to import")
 		})
 
 		good := header + "Casa Latina,Eva,,eva@casa.example.org,Denver,US,Colorado,casalatina.org\r\n" +
 			"\"Red, Inc.\",Luis,Director,luis@red.example.org,,MX,Chihuahua,\r\n"
-		res := c.postMultipart(path, nil, "sign-ons.csv", good)
+		res := c.postMultipart(path, url.Values{}, good)
 		assertStatus(t, res, http.StatusOK)
 		assertContains(t, res.Body, "2 signatures ready to import", "Import 2 signatures", "/import/confirm", "Chihuahua, Mexico")
 		if n := coordCountSignatures(t, app, st); n != 1 {
@@ -314,7 +289,7 @@ func TestReview_Import(t *testing.T) {
 		}
 
 		t.Run("TamperedConfirm", func(t *testing.T) {
-			res := c.postMultipart(path+"/confirm", map[string]string{"csv": good + "Extra,,,bad,,US,ZZ,\r\n"}, "", "")
+			res := c.postMultipart(path+"/confirm", url.Values{"csv": {good + "Extra,,,bad,,US,ZZ,\r\n"}}, "")
 			assertStatus(t, res, http.StatusUnprocessableEntity)
 			if n := coordCountSignatures(t, app, st); n != 1 {
 				t.Errorf("a tampered confirmation imported: %d signatures", n)
@@ -323,7 +298,7 @@ func TestReview_Import(t *testing.T) {
 
 		t.Run("SignedSincePreview", func(t *testing.T) {
 			late := coordSign(t, app, st, "Red Inc", "red@example.org", signon.SignaturePending)
-			res := c.postMultipart(path+"/confirm", map[string]string{"csv": good}, "", "")
+			res := c.postMultipart(path+"/confirm", url.Values{"csv": {good}}, "")
 			assertStatus(t, res, http.StatusUnprocessableEntity)
 			assertContains(t, res.Body, "This organization has already signed this statement.")
 			if n := coordCountSignatures(t, app, st); n != 2 {
@@ -334,7 +309,7 @@ func TestReview_Import(t *testing.T) {
 			}
 		})
 
-		res = c.postMultipart(path+"/confirm", map[string]string{"csv": good}, "", "")
+		res = c.postMultipart(path+"/confirm", url.Values{"csv": {good}}, "")
 		assertStatus(t, res, http.StatusSeeOther)
 		if n := coordCountSignatures(t, app, st); n != 4 { // with the one signed since the preview, now withdrawn
 			t.Errorf("%d signatures after the import, want 4", n)

@@ -14,7 +14,7 @@ import (
 // (no cookies, so no CSRF), the public pages and sign form, and the
 // coordinators' pages behind a login.
 func (s *Server) addRoutes(e *echo.Echo) {
-	e.Use(middleware.Recover(), s.logRequests(), securityHeaders, middleware.BodyLimit("2M"))
+	e.Use(middleware.Recover(), s.logRequests(), securityHeaders, bodyLimit())
 
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
@@ -56,6 +56,7 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	pages.POST("/logout", s.handleLogout)
 	pages.GET("/setup/:token", s.handleSetupForm)
 	pages.POST("/setup/:token", s.handleSetup)
+	pages.GET("/i/:token", s.handleInvitation)
 
 	coord := pages.Group("/coordinate", s.requireAccount)
 	coord.GET("", s.handleDashboard)
@@ -86,4 +87,17 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.POST("/statements/:id/import", s.handleImportPreview)
 	coord.POST("/statements/:id/import/confirm", s.handleImportConfirm)
 	coord.GET("/statements/:id/audit", s.handleAudit)
+
+	// The roster, its import, and each statement's members and invitations.
+	coord.GET("/members", s.handleRoster)
+	coord.GET("/members/new", s.handleNewMember)
+	coord.POST("/members", s.handleCreateMember)
+	coord.GET("/members/import", s.handleMemberImportForm)
+	coord.POST("/members/import", s.handleMemberImport)
+	coord.GET("/members/:id/edit", s.handleEditMember)
+	coord.POST("/members/:id", s.handleUpdateMember)
+	coord.POST("/members/:id/delete", s.handleDeleteMember)
+	coord.GET("/statements/:id/members", s.handleStatementMembers)
+	coord.POST("/statements/:id/invitations", s.handleSendInvitations)
+	coord.POST("/statements/:id/reminders", s.handleSendReminders)
 }

@@ -72,7 +72,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("form.sign-form"), enhanceRegionSelect);
+    Array.prototype.forEach.call(document.querySelectorAll("form.sign-form, form[data-regions]"), enhanceRegionSelect);
     var alert = document.getElementById("sign-alert");
     if (alert) {
       enhanceErrorSummary(alert);

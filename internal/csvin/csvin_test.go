@@ -1,0 +1,92 @@
+package csvin_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/signon-coalition/signon/internal/csvin"
+)
+
+var (
+	columns  = []string{"name", "contact_name", "email", "state"}
+	required = []string{"name"}
+	limits   = csvin.Limits{MaxBytes: 1000, MaxRows: 3}
+)
+
+func TestRead(t *testing.T) {
+	t.Parallel()
+	type row map[string]string
+	for _, tc := range []struct {
+		name    string
+		in      string
+		columns []string
+		rows    []row
+		numbers []int
+	}{
+		{"Plain", "name,email\nCasa,a@example.org\nRed,b@example.org\n", []string{"name", "email"},
+			[]row{{"name": "Casa", "email": "a@example.org"}, {"name": "Red", "email": "b@example.org"}}, []int{2, 3}},
+		{"BOMAndCRLF", "\uFEFFname,state\r\nCasa,TX\r\n", []string{"name", "state"},
+			[]row{{"name": "Casa", "state": "TX"}}, []int{2}},
+		{"HeaderFolded", " Name ;Contact name;STATE\nCasa, Inc.;Ana;Texas\n", []string{"name", "contact_name", "state"},
+			[]row{{"name": "Casa, Inc.", "contact_name": "Ana", "state": "Texas"}}, []int{2}},
+		{"BlankRowsSkippedAndCounted", "name,state\n\n,\nCasa,TX\n", []string{"name", "state"},
+			[]row{{"name": "Casa", "state": "TX"}}, []int{4}},
+		{"QuotedNewlineIsOneRow", "name,state\n\"Casa\nLatina\",TX\nRed,NM\n", []string{"name", "state"},
+			[]row{{"name": "Casa\nLatina", "state": "TX"}, {"name": "Red", "state": "NM"}}, []int{2, 3}},
+		{"ShortRowAndEmptyHeader", "name,,state\nCasa\n", []string{"name", "state"},
+			[]row{{"name": "Casa", "state": ""}}, []int{2}},
+		{"QuotedQuotes", "name\n\"Casa \"\"La Raza\"\"\"\n", []string{"name"}, []row{{"name": `Casa "La Raza"`}}, []int{2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tab, err := csvin.Read(strings.NewReader(tc.in), columns, required, limits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(tab.Columns, ",") != strings.Join(tc.columns, ",") {
+				t.Errorf("Columns = %q, want %q", tab.Columns, tc.columns)
+			}
+			if len(tab.Rows) != len(tc.rows) {
+				t.Fatalf("%d rows, want %d", len(tab.Rows), len(tc.rows))
+			}
+			for i, r := range tab.Rows {
+				if r.Number != tc.numbers[i] {
+					t.Errorf("row %d: Number = %d, want %d", i, r.Number, tc.numbers[i])
+				}
+				for col, want := range tc.rows[i] {
+					if got := r.Get(col); got != want {
+						t.Errorf("row %d: %s = %q, want %q", r.Number, col, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestRead_Errors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		in   string
+		want csvin.Error
+	}{
+		{"Empty", "\uFEFF \n", csvin.Error{Code: csvin.ErrEmpty}},
+		{"TooLarge", "name\n" + strings.Repeat("x", 1000), csvin.Error{Code: csvin.ErrTooLarge, Limit: 1000}},
+		{"TooManyRows", "name\na\nb\nc\nd\n", csvin.Error{Code: csvin.ErrTooManyRows, Limit: 3}},
+		{"NotUTF8", "name\nCasa\nPe\xf1a\n", csvin.Error{Code: csvin.ErrNotUTF8, Row: 3}},
+		{"UnknownColumn", "name,fax\n", csvin.Error{Code: csvin.ErrUnknownColumn, Row: 1, Column: "fax"}},
+		{"DuplicateColumn", "name,Email,email\n", csvin.Error{Code: csvin.ErrDuplicate, Row: 1, Column: "email"}},
+		{"MissingColumn", "email\na@example.org\n", csvin.Error{Code: csvin.ErrMissingColumn, Row: 1, Column: "name"}},
+		{"ExtraCells", "name\nCasa\nRed,NM\n", csvin.Error{Code: csvin.ErrExtraCells, Row: 3}},
+		{"QuoteLeftOpen", "name,state\n\"Casa\nLatina\",TX\n\"Red,NM\n", csvin.Error{Code: csvin.ErrMalformed, Row: 3}},
+		{"BareQuote", "name\nCasa\nCasa \"La Raza\"\n", csvin.Error{Code: csvin.ErrMalformed, Row: 3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := csvin.Read(strings.NewReader(tc.in), columns, required, limits)
+			var e *csvin.Error
+			if !errors.As(err, &e) || *e != tc.want {
+				t.Errorf("Read = %v, want %v", err, &tc.want)
+			}
+		})
+	}
+}
