@@ -133,7 +133,7 @@ func TestRoster_Import(t *testing.T) {
 			"Centro Sin Correo,,no-email,,Narnia,,,fr\n"
 		res := c.postMultipart("/coordinate/members/import", url.Values{}, bad)
 		wantIn(t, res, http.StatusUnprocessableEntity, "3 of 4 rows have problems.", "Nothing has been imported.",
-			"Already on the roster.", "The same organization as row 2.", "Enter a valid email address",
+			"Already on the roster.", "The same organization is already on row 2.", "Enter a valid email address",
 			"Choose a state or province of the selected country.", "<code>state</code>", "<code>language</code>")
 		if strings.Contains(res.Body, `name="confirm"`) {
 			t.Error("a file with problems is offered for import")
@@ -148,7 +148,7 @@ func TestRoster_Import(t *testing.T) {
 		// In Spanish, the same problems in Spanish.
 		c.lang = "es"
 		wantIn(t, c.postMultipart("/coordinate/members/import", url.Values{}, bad), http.StatusUnprocessableEntity,
-			"3 de 4 filas tienen problemas.", "Ya está en el padrón.", "La misma organización que la fila 2.")
+			"3 de 4 filas tienen problemas.", "Ya está en el padrón.", "La misma organización ya está en la fila 2.")
 
 		// What is wrong with the file as a whole.
 		c.lang = "en"
