@@ -95,6 +95,12 @@ func reviewEventDetail(p *page, e *signon.Event) (detail string, ok bool) {
 			return "", false
 		}
 		return p.T("audit.detail.import", "Count", n), true
+	case "invitation.invite", "invitation.reminder", "member.import":
+		n, err := strconv.Atoi(e.Detail)
+		if err != nil {
+			return "", false
+		}
+		return p.T("audit.detail.members", "Count", n), true
 	case "signature.reject":
 		change, reason, found := strings.Cut(e.Detail, "\n")
 		if !found {

@@ -26,6 +26,8 @@ func TestEventLabelAndDetail(t *testing.T) {
 		{"es", signon.Event{Action: "signature.import", Detail: "1"}, "Importó firmas de un archivo CSV", "1 firma"},
 		{"en", signon.Event{Action: "signature.merge", Detail: `{"kept":1,"kept_name":"CASA de Maryland","merged":2,"merged_name":"CASA","filled":["city"]}`},
 			"Merged two signatures", "CASA (#2) merged into CASA de Maryland (#1); filled in: City"},
+		{"es", signon.Event{Action: "invitation.reminder", Detail: "12"}, "Recordó a los miembros que no han firmado", "12 miembros"},
+		{"en", signon.Event{Action: "invitation.invite", Detail: "1"}, "Invited members to sign", "1 member"},
 		// An action Signon has no words for yet shows as it is.
 		{"en", signon.Event{Action: "member.remind", Detail: "plain"}, "member.remind", "plain"},
 		{"es", signon.Event{Action: "signature.update", Detail: "not json"}, "Corrigió una firma", "not json"},
