@@ -56,6 +56,8 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	pages.POST("/logout", s.handleLogout)
 	pages.GET("/setup/:token", s.handleSetupForm)
 	pages.POST("/setup/:token", s.handleSetup)
+	pages.GET("/invite/:token", s.handleInvitationForm)
+	pages.POST("/invite/:token", s.handleAcceptInvitation)
 
 	coord := pages.Group("/coordinate", s.requireAccount)
 	coord.GET("", s.handleDashboard)
@@ -72,4 +74,18 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.GET("/statements/:id/signatures.json", s.handleSignaturesJSON, exports)
 	coord.GET("/outbox", s.handleOutbox)
 	coord.GET("/outbox/:id", s.handleOutboxEmail)
+
+	// Accounts are the admins' to manage (accounts.go).
+	admin := coord.Group("/accounts", s.requireAdmin)
+	admin.GET("", s.handleAccounts)
+	admin.POST("/invitations", s.handleInvite)
+	admin.POST("/invitations/revoke", s.handleRevokeInvitation)
+	admin.POST("/:id/disable", s.handleDisableAccount)
+	admin.POST("/:id/enable", s.handleEnableAccount)
+}
+
+// Routes lists every route the server answers, so tests can check each
+// one's protection.
+func (s *Server) Routes() []*echo.Route {
+	return s.echo.Routes()
 }

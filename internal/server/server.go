@@ -59,6 +59,8 @@ type Services interface {
 	signon.TranslationService
 	signon.MemberService
 	signon.EmailService
+	signon.InvitationService
+	signon.LoginThrottle
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error
