@@ -164,7 +164,8 @@ type cleanUpArgs struct{}
 
 func (cleanUpArgs) Kind() string { return "clean_up" }
 
-// cleanUp deletes expired sessions and tokens.
+// cleanUp deletes expired sessions and tokens, and counts of failed
+// logins that are forgotten.
 type cleanUp struct {
 	river.WorkerDefaults[cleanUpArgs]
 	db  *store.DB
@@ -172,6 +173,8 @@ type cleanUp struct {
 }
 
 func (w *cleanUp) Work(ctx context.Context, _ *river.Job[cleanUpArgs]) error {
-	_, err := w.db.DeleteExpiredSessions(ctx, w.now())
-	return err
+	now := w.now()
+	_, err := w.db.DeleteExpiredSessions(ctx, now)
+	_, errLogins := w.db.DeleteExpiredLoginFailures(ctx, now)
+	return errors.Join(err, errLogins)
 }

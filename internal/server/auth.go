@@ -116,7 +116,19 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")
 	}
-	acct, err := s.db.AccountByEmail(c.Request().Context(), f.Email)
+	ctx, now := c.Request().Context(), s.now()
+	// A locked email or address is refused before the password is
+	// checked, so guessing on during a lock learns nothing, not even
+	// whether a guess was right (login_throttle.go).
+	accountKey, addressKey := loginKeys(c, f.Email)
+	until, err := s.db.LoginLockedUntil(ctx, []string{accountKey.Key, addressKey.Key}, now)
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		return s.renderLoginThrottled(c, f, until)
+	}
+	acct, err := s.db.AccountByEmail(ctx, f.Email)
 	switch {
 	case signon.ErrorCode(err) == signon.ENOTFOUND:
 		signon.DummyPasswordCheck(f.Password)
@@ -124,10 +136,22 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return err
 	}
 	if acct == nil || !acct.PasswordMatches(f.Password) || acct.DisabledAt != nil {
+		until, err := s.db.RecordLoginFailure(ctx, now, accountKey, addressKey)
+		if err != nil {
+			return err
+		}
+		if !until.IsZero() {
+			return s.renderLoginThrottled(c, f, until)
+		}
 		p := s.newPage(c, "")
 		p.Title, p.NoIndex = p.T("login.title"), true
 		f.Password = ""
 		return s.render(c, http.StatusUnauthorized, "login", loginPage{page: p, Form: f, Error: p.T("login.failed")})
+	}
+	// Success forgets the account's failures, not the address's: one
+	// valid login must not buy an address more guesses at other accounts.
+	if err := s.db.ClearLoginFailures(ctx, accountKey.Key); err != nil {
+		return err
 	}
 	if err := s.startSession(c, acct); err != nil {
 		return err
@@ -144,13 +168,21 @@ func safeNext(next string) string {
 }
 
 func (s *Server) handleLogout(c echo.Context) error {
+	if err := s.endSession(c); err != nil {
+		return err
+	}
+	return redirect(c, "/")
+}
+
+// endSession ends the browser's session, if it has one.
+func (s *Server) endSession(c echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 		if err := s.db.DeleteSession(c.Request().Context(), hashToken(ck.Value)); err != nil {
 			return err
 		}
 	}
 	s.clearSessionCookie(c)
-	return redirect(c, "/")
+	return nil
 }
 
 type setupForm struct {

@@ -57,6 +57,8 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	pages.GET("/setup/:token", s.handleSetupForm)
 	pages.POST("/setup/:token", s.handleSetup)
 	pages.GET("/i/:token", s.handleInvitation)
+	pages.GET("/invite/:token", s.handleInvitationForm)
+	pages.POST("/invite/:token", s.handleAcceptAccountInvitation)
 
 	coord := pages.Group("/coordinate", s.requireAccount)
 	coord.GET("", s.handleDashboard)
@@ -100,4 +102,18 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.GET("/statements/:id/members", s.handleStatementMembers)
 	coord.POST("/statements/:id/invitations", s.handleSendInvitations)
 	coord.POST("/statements/:id/reminders", s.handleSendReminders)
+
+	// Accounts are the admins' to manage (accounts.go).
+	admin := coord.Group("/accounts", s.requireAdmin)
+	admin.GET("", s.handleAccounts)
+	admin.POST("/invitations", s.handleInvite)
+	admin.POST("/invitations/revoke", s.handleRevokeAccountInvitation)
+	admin.POST("/:id/disable", s.handleDisableAccount)
+	admin.POST("/:id/enable", s.handleEnableAccount)
+}
+
+// Routes lists every route the server answers, so tests can check each
+// one's protection.
+func (s *Server) Routes() []*echo.Route {
+	return s.echo.Routes()
 }

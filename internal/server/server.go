@@ -60,6 +60,8 @@ type Services interface {
 	signon.MemberService
 	signon.EmailService
 	signon.ReviewService
+	signon.AccountInvitationService
+	signon.LoginThrottle
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error

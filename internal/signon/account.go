@@ -30,6 +30,9 @@ type Account struct {
 	UpdatedAt    time.Time
 }
 
+// IsAdmin reports whether a may manage accounts.
+func (a *Account) IsAdmin() bool { return a != nil && a.Role == RoleAdmin }
+
 // Password length bounds. The upper bound keeps hashing cheap to refuse.
 const (
 	MinPassword = 10
@@ -125,6 +128,92 @@ type AccountService interface {
 	// SessionAccount returns the enabled account of an unexpired session.
 	SessionAccount(ctx context.Context, tokenHash string, now time.Time) (*Account, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+
+	// Accounts lists every account, disabled ones included, oldest first.
+	Accounts(ctx context.Context) ([]*Account, error)
+	// SetAccountDisabled disables (or enables again) account id for the
+	// admin by. Nobody disables their own account, and the last enabled
+	// admin stays enabled: both are an ECONFLICT. Disabling also ends the
+	// account's sessions.
+	SetAccountDisabled(ctx context.Context, id int64, disabled bool, now time.Time, by int64) (*Account, error)
+}
+
+// InvitationLifetime is how long the link of an account invitation works.
+const InvitationLifetime = 7 * 24 * time.Hour
+
+// AccountInvitation is an admin's invitation of a new coordinator or
+// admin. Only the SHA-256 of the emailed token is stored; the invitation
+// is single use and expires.
+type AccountInvitation struct {
+	TokenHash  string
+	Email      string
+	Role       Role
+	InvitedBy  *int64
+	ExpiresAt  time.Time
+	AcceptedAt *time.Time
+	CreatedAt  time.Time
+}
+
+// Usable reports whether the invitation may still be accepted at now.
+func (inv *AccountInvitation) Usable(now time.Time) bool {
+	return inv.AcceptedAt == nil && now.Before(inv.ExpiresAt)
+}
+
+// InvitationInput is what an admin submits to invite someone.
+type InvitationInput struct {
+	Email    string
+	Role     Role
+	Language string // of the invitation email
+}
+
+// NewAccountInvitation validates in and returns the invitation whose
+// link carries the token hashed as tokenHash, expiring InvitationLifetime
+// after now.
+func NewAccountInvitation(in InvitationInput, tokenHash string, now time.Time) (*AccountInvitation, error) {
+	p := Problems{}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	requireText(p, "email", email, MaxEmail)
+	if _, ok := p["email"]; !ok && !validEmail(email) {
+		p.Add("email", ProblemInvalidEmail, 0)
+	}
+	if in.Role != RoleAdmin && in.Role != RoleCoordinator {
+		p.Add("role", ProblemInvalidChoice, 0)
+	}
+	if !ValidLanguage(in.Language) {
+		p.Add("language", ProblemInvalidChoice, 0)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return &AccountInvitation{TokenHash: tokenHash, Email: email, Role: in.Role, ExpiresAt: now.Add(InvitationLifetime), CreatedAt: now}, nil
+}
+
+// ErrInvitationInvalid is the answer to every link of an invitation that
+// cannot be accepted: unknown, used, expired or revoked alike.
+func ErrInvitationInvalid() error {
+	return KeyedError(ENOTFOUND, "accounts.invite.invalid",
+		"This invitation link is not valid: it has been used, has expired or was withdrawn. Ask an administrator for a new invitation.")
+}
+
+// AccountInvitationService stores admins' invitations of coordinators.
+type AccountInvitationService interface {
+	// InviteAccount stores inv from the admin by and queues its email in
+	// one transaction. An email that has an account is an ECONFLICT on
+	// the email field; a pending invitation of the same email is
+	// replaced, so its link stops working.
+	InviteAccount(ctx context.Context, inv *AccountInvitation, email *Email, by int64) error
+	// PendingAccountInvitations lists the invitations not accepted yet, newest
+	// first, expired ones included.
+	PendingAccountInvitations(ctx context.Context) ([]*AccountInvitation, error)
+	// RevokeAccountInvitation withdraws the pending invitation of email.
+	RevokeAccountInvitation(ctx context.Context, email string, by int64) error
+	// AccountInvitationByToken returns the invitation of tokenHash if it can
+	// still be accepted at now, and ErrInvitationInvalid otherwise.
+	AccountInvitationByToken(ctx context.Context, tokenHash string, now time.Time) (*AccountInvitation, error)
+	// AcceptAccountInvitation creates a, with the invitation's email and role,
+	// and marks the invitation accepted, in one transaction; only one
+	// acceptance of a link succeeds.
+	AcceptAccountInvitation(ctx context.Context, tokenHash string, a *Account, now time.Time) error
 }
 
 // Event is one entry of the audit trail: who did what, to which

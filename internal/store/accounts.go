@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/signon-coalition/signon/internal/signon"
 )
@@ -167,4 +168,87 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, 
 func normalizeAccount(a *signon.Account) {
 	dbTimes(&a.CreatedAt, &a.UpdatedAt)
 	dbTimePtrs(&a.DisabledAt)
+}
+
+// Accounts lists every account, disabled ones included, oldest first.
+func (db *DB) Accounts(ctx context.Context) ([]*signon.Account, error) {
+	var list []*signon.Account
+	if err := db.read.WithContext(ctx).Order("created_at, id").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("store: list accounts: %w", err)
+	}
+	for _, a := range list {
+		normalizeAccount(a)
+	}
+	return list, nil
+}
+
+func errDisableSelf() error {
+	return signon.KeyedError(signon.ECONFLICT, "accounts.error.disable_self", "You cannot disable your own account.")
+}
+
+func errLastAdmin() error {
+	return signon.KeyedError(signon.ECONFLICT, "accounts.error.last_admin",
+		"This is the last enabled administrator. Make another account an administrator before disabling this one.")
+}
+
+// SetAccountDisabled disables account id, or enables it again, for the
+// admin by. Disabling ends the account's sessions at once (SessionAccount
+// also refuses a disabled account's). On PostgreSQL the enabled admins'
+// rows are locked first, in the order of their ids, so two admins
+// disabling each other at the same moment take turns and the second sees
+// that only one admin is left; SQLite's write lock at BEGIN does the same.
+func (db *DB) SetAccountDisabled(ctx context.Context, id int64, disabled bool, now time.Time, by int64) (*signon.Account, error) {
+	if disabled && id == by {
+		return nil, errDisableSelf()
+	}
+	var out *signon.Account
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var admins []int64
+		if disabled {
+			q := tx.Model(&signon.Account{}).Where("role = ? AND disabled_at IS NULL", signon.RoleAdmin).Order("id")
+			if db.dialect == Postgres {
+				q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+			}
+			if err := q.Pluck("id", &admins).Error; err != nil {
+				return fmt.Errorf("store: lock admins: %w", err)
+			}
+		}
+		q := tx
+		if db.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+		}
+		a, err := accountWhere(q, "id = ?", id)
+		if err != nil {
+			return err
+		}
+		out = a
+		if disabled == (a.DisabledAt != nil) {
+			return nil // already so: nothing to record
+		}
+		if disabled && a.Role == signon.RoleAdmin && len(admins) <= 1 {
+			return errLastAdmin()
+		}
+		at := dbTime(now)
+		var disabledAt *time.Time
+		action := "account.enable"
+		if disabled {
+			disabledAt, action = &at, "account.disable"
+		}
+		err = tx.Model(&signon.Account{}).Where("id = ?", id).
+			Updates(map[string]any{"disabled_at": disabledAt, "updated_at": at}).Error
+		if err != nil {
+			return fmt.Errorf("store: disable account %d: %w", id, err)
+		}
+		a.DisabledAt, a.UpdatedAt = disabledAt, at
+		if disabled {
+			if err := tx.Where("account_id = ?", id).Delete(&signon.Session{}).Error; err != nil {
+				return fmt.Errorf("store: end sessions of account %d: %w", id, err)
+			}
+		}
+		return createEvent(tx, &signon.Event{AccountID: accountRef(by), Action: action, Detail: a.Email, CreatedAt: at})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

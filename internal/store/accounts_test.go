@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signon-coalition/signon/internal/signon"
+	"github.com/signon-coalition/signon/internal/store"
 	"github.com/signon-coalition/signon/internal/store/storetest"
 )
 
@@ -181,6 +182,136 @@ func TestAccountService_Sessions(t *testing.T) {
 			if n, err := db.DeleteExpiredSessions(ctx, t0.Add(2*time.Hour)); err != nil || n != 1 {
 				t.Errorf("DeleteExpiredSessions(later) = %d, %v; want 1 (disabled)", n, err)
 			}
+		})
+	}
+}
+
+func TestAccountService_SetAccountDisabled(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			newAdmin := func(t *testing.T, db *store.DB, email string) *signon.Account {
+				t.Helper()
+				a := createAccount(t, db, email)
+				if err := db.Exec(ctx, "UPDATE accounts SET role = 'admin' WHERE id = ?", a.ID); err != nil {
+					t.Fatal(err)
+				}
+				a.Role = signon.RoleAdmin
+				return a
+			}
+
+			t.Run("DisableEndsSessions", func(t *testing.T) {
+				db := storetest.Open(t, dialect)
+				admin := newAdmin(t, db, "admin@example.org")
+				c := createAccount(t, db, "luz@example.org")
+				if err := db.CreateSession(ctx, &signon.Session{TokenHash: "luz", AccountID: c.ID, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+				got, err := db.SetAccountDisabled(ctx, c.ID, true, t0, admin.ID)
+				if err != nil || got.DisabledAt == nil || !got.DisabledAt.Equal(stored(t0)) {
+					t.Fatalf("SetAccountDisabled() = %+v, %v", got, err)
+				}
+				if a, _ := db.AccountByID(ctx, c.ID); a.DisabledAt == nil || !a.DisabledAt.Equal(stored(t0)) {
+					t.Errorf("stored DisabledAt = %v", a.DisabledAt)
+				}
+				_, err = db.SessionAccount(ctx, "luz", t0)
+				wantCode(t, err, signon.EUNAUTHORIZED)
+				// Disabling twice changes nothing and records nothing.
+				if _, err := db.SetAccountDisabled(ctx, c.ID, true, t0.Add(time.Minute), admin.ID); err != nil {
+					t.Fatal(err)
+				}
+				got, err = db.SetAccountDisabled(ctx, c.ID, false, t0.Add(time.Hour), admin.ID)
+				if err != nil || got.DisabledAt != nil {
+					t.Fatalf("enable = %+v, %v", got, err)
+				}
+				// The session ended with the disabling; enabling does not
+				// bring it back.
+				_, err = db.SessionAccount(ctx, "luz", t0)
+				wantCode(t, err, signon.EUNAUTHORIZED)
+				want := []string{"account.disable luz@example.org", "account.enable luz@example.org"}
+				if got := accountEvents(t, db); !reflect.DeepEqual(got, want) {
+					t.Errorf("events = %q, want %q", got, want)
+				}
+				_, err = db.SetAccountDisabled(ctx, c.ID+100, true, t0, admin.ID)
+				wantCode(t, err, signon.ENOTFOUND)
+			})
+
+			t.Run("NotOneself", func(t *testing.T) {
+				db := storetest.Open(t, dialect)
+				a := newAdmin(t, db, "admin@example.org")
+				newAdmin(t, db, "other@example.org")
+				_, err := db.SetAccountDisabled(ctx, a.ID, true, t0, a.ID)
+				wantCode(t, err, signon.ECONFLICT)
+				if signon.ErrorKey(err) != "accounts.error.disable_self" {
+					t.Errorf("key = %q", signon.ErrorKey(err))
+				}
+			})
+
+			t.Run("LastAdmin", func(t *testing.T) {
+				db := storetest.Open(t, dialect)
+				a := newAdmin(t, db, "a@example.org")
+				b := newAdmin(t, db, "b@example.org")
+				c := createAccount(t, db, "c@example.org")
+				if _, err := db.SetAccountDisabled(ctx, b.ID, true, t0, a.ID); err != nil {
+					t.Fatal(err)
+				}
+				// a is the last enabled admin: nobody disables it.
+				_, err := db.SetAccountDisabled(ctx, a.ID, true, t0, c.ID)
+				wantCode(t, err, signon.ECONFLICT)
+				if signon.ErrorKey(err) != "accounts.error.last_admin" {
+					t.Errorf("key = %q", signon.ErrorKey(err))
+				}
+				if got, _ := db.AccountByID(ctx, a.ID); got.DisabledAt != nil {
+					t.Error("the last admin was disabled")
+				}
+				// Coordinators do not count, and may be disabled.
+				if _, err := db.SetAccountDisabled(ctx, c.ID, true, t0, a.ID); err != nil {
+					t.Errorf("disable coordinator: %v", err)
+				}
+				if _, err := db.SetAccountDisabled(ctx, b.ID, false, t0, a.ID); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.SetAccountDisabled(ctx, a.ID, true, t0, b.ID); err != nil {
+					t.Errorf("with two admins enabled, one may go: %v", err)
+				}
+			})
+
+			t.Run("AdminsDisablingEachOther", func(t *testing.T) {
+				db := storetest.Open(t, dialect)
+				a := newAdmin(t, db, "a@example.org")
+				b := newAdmin(t, db, "b@example.org")
+				var wg sync.WaitGroup
+				errs := make([]error, 2)
+				wg.Go(func() { _, errs[0] = db.SetAccountDisabled(ctx, b.ID, true, t0, a.ID) })
+				wg.Go(func() { _, errs[1] = db.SetAccountDisabled(ctx, a.ID, true, t0, b.ID) })
+				wg.Wait()
+				ok := 0
+				for _, err := range errs {
+					if err == nil {
+						ok++
+					} else if signon.ErrorKey(err) != "accounts.error.last_admin" {
+						t.Errorf("SetAccountDisabled() = %v", err)
+					}
+				}
+				if ok != 1 {
+					t.Errorf("%d of two admins disabling each other succeeded, want 1", ok)
+				}
+				list, err := db.Accounts(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				enabled := 0
+				for _, acct := range list {
+					if acct.DisabledAt == nil {
+						enabled++
+					}
+				}
+				if len(list) != 2 || enabled != 1 {
+					t.Errorf("%d accounts, %d enabled; want 2, 1", len(list), enabled)
+				}
+			})
 		})
 	}
 }
