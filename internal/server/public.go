@@ -135,10 +135,10 @@ type statementPage struct {
 	Responses   []*signon.Statement
 	ClosedOn    *time.Time
 	Signed      string // the thank-you message after signing
+	Refused     bool   // a signature was refused because the statement is not open
 	// Resend is the form to have the confirmation email sent again,
 	// shown with the thank-you of a signature awaiting confirmation.
 	Resend *linkPage
-	Refused     bool   // a signature was refused because the statement is not open
 
 	Count             int
 	Headline          string
