@@ -31,7 +31,8 @@ type Config struct {
 	// for notifications, so a new email waits at most this long.
 	PollInterval time.Duration
 	// RescueAfter is how long a job may run before it is taken for lost
-	// in a crash and run again; 0 means five minutes. It must exceed
+	// in a crash and run again; 0 means two minutes, twice the
+	// job timeout, after which a live job has been cancelled. It must exceed
 	// the time an SMTP delivery can take (its timeout is 30 seconds).
 	RescueAfter time.Duration
 	// Now is the clock; nil means time.Now.
@@ -58,7 +59,7 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 		cfg.PollInterval = time.Second
 	}
 	if cfg.RescueAfter <= 0 {
-		cfg.RescueAfter = 5 * time.Minute
+		cfg.RescueAfter = 2 * time.Minute
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverEmail{db: db, sender: cfg.Sender})

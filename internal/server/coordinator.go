@@ -39,6 +39,10 @@ var allSignatureStatuses = []signon.SignatureStatus{
 // signaturesPerPage is how many signatures the manage page lists at once.
 const signaturesPerPage = 100
 
+// latestEvents is how much of the audit trail the manage page shows; the
+// audit page (audit.go) shows all of it.
+const latestEvents = 10
+
 // effectiveState is the state coordinators see at now: the effective
 // status, or stateScheduled.
 func effectiveState(st *signon.Statement, now time.Time) string {
@@ -464,7 +468,7 @@ func (s *Server) renderManage(c echo.Context, status int, id int64, failure erro
 	}
 	data.Pages = max((data.Matching+signaturesPerPage-1)/signaturesPerPage, 1)
 
-	if data.Events, err = s.eventRows(c, p, st, data.Signatures); err != nil {
+	if data.Events, err = s.eventRows(c, p, st, data.Signatures, latestEvents); err != nil {
 		return err
 	}
 	return s.render(c, status, "coordinate_statement", data)
@@ -472,23 +476,41 @@ func (s *Server) renderManage(c echo.Context, status int, id int64, failure erro
 
 // eventRows describes the audit trail in the page's language, naming the
 // coordinators (each looked up once) and the signatures listed on the page.
-func (s *Server) eventRows(c echo.Context, p *page, st *signon.Statement, listed []*signon.Signature) ([]eventRow, error) {
+// limit, when positive, keeps only the latest events.
+func (s *Server) eventRows(c echo.Context, p *page, st *signon.Statement, listed []*signon.Signature, limit int) ([]eventRow, error) {
 	ctx := c.Request().Context()
 	events, err := s.db.StatementEvents(ctx, st.ID)
 	if err != nil {
 		return nil, err
+	}
+	if limit > 0 && len(events) > limit {
+		events = events[:limit]
 	}
 	names := map[int64]string{}
 	signatures := map[int64]string{}
 	for _, sig := range listed {
 		signatures[sig.ID] = sig.Name()
 	}
+	var unnamed []int64
+	for _, e := range events {
+		if e.SignatureID != nil {
+			if _, ok := signatures[*e.SignatureID]; !ok {
+				unnamed = append(unnamed, *e.SignatureID)
+			}
+		}
+	}
+	if len(unnamed) > 0 {
+		found, err := s.db.SignatureNames(ctx, st.ID, unnamed)
+		if err != nil {
+			return nil, err
+		}
+		for id, name := range found {
+			signatures[id] = name
+		}
+	}
 	rows := make([]eventRow, 0, len(events))
 	for _, e := range events {
-		row := eventRow{Event: e, What: p.T("coordinate.event." + e.Action)}
-		if row.What == "coordinate.event."+e.Action {
-			row.What = e.Action
-		}
+		row := eventRow{Event: e, What: eventLabel(p, e.Action)}
 		switch {
 		case e.AccountID != nil:
 			name, ok := names[*e.AccountID]
@@ -525,6 +547,9 @@ func (s *Server) eventRows(c echo.Context, p *page, st *signon.Statement, listed
 // eventDetail shows an event's detail in the page's words: a scheduled
 // opening time in the coalition's zone, a signature status translated.
 func eventDetail(p *page, e *signon.Event) string {
+	if detail, ok := reviewEventDetail(p, e); ok {
+		return detail
+	}
 	switch {
 	case e.Detail == "":
 		return ""
@@ -534,13 +559,7 @@ func eventDetail(p *page, e *signon.Event) string {
 		}
 	case strings.HasPrefix(e.Action, "signature."):
 		// The detail is a status ("pending") or a change ("pending → approved").
-		parts := strings.Split(e.Detail, " → ")
-		for i, status := range parts {
-			if msg := p.T("coordinate.signature_status." + status); msg != "coordinate.signature_status."+status {
-				parts[i] = msg
-			}
-		}
-		return strings.Join(parts, " → ")
+		return statusChange(p, e.Detail)
 	case e.Action == "statement.translation":
 		return translationEventDetail(p, e.Detail)
 	case strings.HasPrefix(e.Detail, "version "):

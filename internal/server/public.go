@@ -247,22 +247,18 @@ type selectGroup struct {
 // CountryOptions lists every country, the coalition's three first and
 // set apart from the rest.
 func (p *statementPage) CountryOptions() []selectOption {
-	chosen := p.Form.value("country")
-	countries := signon.Countries(p.Lang())
-	out := make([]selectOption, 0, len(countries)+1)
-	for i, c := range countries {
-		if i == 3 {
-			out = append(out, selectOption{Label: "──────────", Disabled: true})
-		}
-		out = append(out, selectOption{Value: c.Code, Label: c.Name(p.Lang()), Selected: c.Code == chosen})
-	}
-	return out
+	return countryChoices(p.page, p.Form.value("country"))
 }
 
 // RegionGroups lists the states and provinces of the countries that have
 // them, one group per country; app.js shows only the chosen country's.
 func (p *statementPage) RegionGroups() []selectGroup {
-	chosen := p.Form.value("region")
+	return regionChoices(p.page, p.Form.value("region"))
+}
+
+// regionChoices lists the states and provinces of the countries that
+// have them, grouped by country, with chosen selected.
+func regionChoices(p *page, chosen string) []selectGroup {
 	var out []selectGroup
 	for _, code := range []string{"US", "MX", "CA"} {
 		g := selectGroup{Label: p.CountryName(code), Country: code}
@@ -270,6 +266,20 @@ func (p *statementPage) RegionGroups() []selectGroup {
 			g.Options = append(g.Options, selectOption{Value: r.Code, Label: r.Name(p.Lang()), Selected: r.Code == chosen})
 		}
 		out = append(out, g)
+	}
+	return out
+}
+
+// countryChoices lists every country, the coalition's three first and
+// set apart from the rest, with chosen selected.
+func countryChoices(p *page, chosen string) []selectOption {
+	countries := signon.Countries(p.Lang())
+	out := make([]selectOption, 0, len(countries)+1)
+	for i, c := range countries {
+		if i == 3 {
+			out = append(out, selectOption{Label: "──────────", Disabled: true})
+		}
+		out = append(out, selectOption{Value: c.Code, Label: c.Name(p.Lang()), Selected: c.Code == chosen})
 	}
 	return out
 }

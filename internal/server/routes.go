@@ -81,4 +81,18 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.GET("/statements/:id/signatures.json", s.handleSignaturesJSON, exports)
 	coord.GET("/outbox", s.handleOutbox)
 	coord.GET("/outbox/:id", s.handleOutboxEmail)
+	// Review (review.go, signature_import.go) and the audit trail (audit.go).
+	coord.GET("/statements/:id/review", s.handleReview)
+	coord.POST("/statements/:id/review", s.handleReviewDecide)
+	coord.GET("/statements/:id/signatures/new", s.handleAddSignatureForm)
+	coord.POST("/statements/:id/signatures", s.handleAddSignature)
+	coord.GET("/statements/:id/signatures/:sid", s.handleReviewSignature)
+	coord.POST("/statements/:id/signatures/:sid", s.handleUpdateSignature)
+	coord.POST("/statements/:id/signatures/:sid/decision", s.handleSignatureDecision)
+	coord.GET("/statements/:id/merge", s.handleMergeForm)
+	coord.POST("/statements/:id/merge", s.handleMerge)
+	coord.GET("/statements/:id/import", s.handleImportForm)
+	coord.POST("/statements/:id/import", s.handleImportPreview)
+	coord.POST("/statements/:id/import/confirm", s.handleImportConfirm)
+	coord.GET("/statements/:id/audit", s.handleAudit)
 }

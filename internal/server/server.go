@@ -59,6 +59,7 @@ type Services interface {
 	signon.TranslationService
 	signon.MemberService
 	signon.EmailService
+	signon.ReviewService
 	signon.SignerService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.

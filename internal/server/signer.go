@@ -254,14 +254,6 @@ func (s *Server) editable(st *signon.Statement, sig *signon.Signature) bool {
 	return st.AcceptsSignatures(s.now()) && sig.Status.Active()
 }
 
-// formOf is the correction form filled in with sig as it is.
-func formOf(sig *signon.Signature) signatureForm {
-	return signatureForm{
-		SignerType: string(sig.SignerType), Organization: sig.Organization, SignerName: sig.SignerName,
-		SignerTitle: sig.SignerTitle, City: sig.City, Country: sig.Country, Region: sig.Region, Website: sig.Website,
-	}
-}
-
 func (s *Server) mySignature(c echo.Context, sig *signon.Signature, st, shown *signon.Statement, f signatureForm, err error) *mySignaturePage {
 	p := s.newPage(c, "")
 	p.Title, p.NoIndex = p.T("my.title"), true
@@ -300,12 +292,13 @@ func (s *Server) handleUpdateMySignature(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")
 	}
-	f.SignerType, f.Email = string(sig.SignerType), "" // neither is a correction
-	edit := signon.SignatureEdit{
-		Organization: f.Organization, SignerName: f.SignerName, SignerTitle: f.SignerTitle,
-		City: f.City, Country: f.Country, Region: f.Region, Website: f.Website,
+	f.SignerType, f.Email = string(sig.SignerType), sig.Email // neither is a correction
+	_, err = s.db.UpdateSignature(c.Request().Context(), st.ID, sig.ID, f.edit(), 0)
+	if signon.ErrorKey(err) == "review.error.org_taken" {
+		// The store's message is for coordinators, who can merge the two.
+		err = &signon.Error{Code: signon.ECONFLICT, Key: "confirm.error.org_taken",
+			Message: "Another signature of this statement already names this organization.", Fields: signon.ErrorFields(err)}
 	}
-	_, err = s.db.UpdateSignature(c.Request().Context(), st.ID, sig.ID, edit, 0)
 	if len(signon.ErrorFields(err)) > 0 {
 		return s.render(c, statusOf[signon.ErrorCode(err)], "my_signature", s.mySignature(c, sig, st, shown, f, err))
 	} else if err != nil {

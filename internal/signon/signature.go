@@ -67,6 +67,8 @@ type Signature struct {
 	Source           Source
 	StatementVersion int
 	MemberID         *int64
+	RejectionReason  string // why a coordinator rejected it; coordinators only
+	MergedIntoID     *int64 // the signature this duplicate was folded into
 	ConfirmedAt      *time.Time
 	ApprovedAt       *time.Time
 	RejectedAt       *time.Time
@@ -256,6 +258,9 @@ type SignatureFilter struct {
 	// name or organization) contains it, ignoring case and accents;
 	// % and _ are plain characters, not wildcards.
 	Query string
+	// Member, when set, keeps only the signatures linked to a member of
+	// the roster (true) or only those that are not (false).
+	Member *bool
 	// ByRegion orders by country, region, then name, so a page can show
 	// the list grouped by state; otherwise by name.
 	ByRegion bool

@@ -102,7 +102,4 @@ type SignerService interface {
 	// SignatureListed reports whether the statement's public list holds
 	// an approved signature of the organization key.
 	SignatureListed(ctx context.Context, statementID int64, orgKey string) (bool, error)
-	// UpdateSignature corrects the public fields of a signature; by is
-	// the coordinator, or 0 for the signer through a private link.
-	UpdateSignature(ctx context.Context, statementID, signatureID int64, edit SignatureEdit, by int64) (*Signature, error)
 }

@@ -74,6 +74,13 @@ func signatureScope(q *gorm.DB, f signon.SignatureFilter) *gorm.DB {
 	if region != "" {
 		q = q.Where("region = ?", region)
 	}
+	if f.Member != nil {
+		if *f.Member {
+			q = q.Where("member_id IS NOT NULL")
+		} else {
+			q = q.Where("member_id IS NULL")
+		}
+	}
 	if pattern := containsPattern(f.Query); pattern != "" {
 		q = q.Where(`list_name LIKE ? ESCAPE '\'`, pattern)
 	}

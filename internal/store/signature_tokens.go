@@ -29,15 +29,6 @@ func createTokens(tx *gorm.DB, id int64, tokens []*signon.SignatureToken) error 
 	return nil
 }
 
-// lockForUpdate locks the rows tx reads until it ends. SQLite needs no
-// lock: its transactions take the write lock at BEGIN (see sqliteDSN).
-func (db *DB) lockForUpdate(tx *gorm.DB) *gorm.DB {
-	if db.dialect == Postgres {
-		return tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
-	}
-	return tx
-}
-
 // usable reports whether t may still be followed at now.
 func usable(t *signon.SignatureToken, now time.Time) bool {
 	return t.UsedAt == nil && now.Before(t.ExpiresAt)
@@ -108,11 +99,11 @@ func (db *DB) ConfirmSignature(ctx context.Context, hash string, now time.Time) 
 		if err != nil {
 			return err
 		}
-		if err := db.lockForUpdate(tx).Where("id = ?", ref.SignatureID).Take(&sig).Error; err != nil {
+		if err := db.forUpdate(tx).Where("id = ?", ref.SignatureID).Take(&sig).Error; err != nil {
 			return notFound(err, "Signature not found.")
 		}
 		var tok signon.SignatureToken
-		if err := db.lockForUpdate(tx).Where("token_hash = ?", hash).Take(&tok).Error; err != nil {
+		if err := db.forUpdate(tx).Where("token_hash = ?", hash).Take(&tok).Error; err != nil {
 			// Replaced by a resend since the first read.
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return signon.ErrInvalidLink()
@@ -189,7 +180,7 @@ func (db *DB) ResendConfirmation(ctx context.Context, id int64, tokens []*signon
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var sig signon.Signature
 		// The signature's lock makes two resends at once count each other.
-		if err := db.lockForUpdate(tx).Where("id = ?", id).Take(&sig).Error; err != nil {
+		if err := db.forUpdate(tx).Where("id = ?", id).Take(&sig).Error; err != nil {
 			return notFound(err, "Signature not found.")
 		}
 		if sig.Status != signon.SignatureUnconfirmed {
