@@ -254,6 +254,9 @@ func (s *Server) editable(st *signon.Statement, sig *signon.Signature) bool {
 	return st.AcceptsSignatures(s.now()) && sig.Status.Active()
 }
 
+// mySignature is the signer's page for sig of st (shown in the page's
+// language as shown), with the correction form holding f and the
+// problems of err.
 func (s *Server) mySignature(c echo.Context, sig *signon.Signature, st, shown *signon.Statement, f signatureForm, err error) *mySignaturePage {
 	p := s.newPage(c, "")
 	p.Title, p.NoIndex = p.T("my.title"), true
