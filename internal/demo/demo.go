@@ -27,7 +27,7 @@ type Store interface {
 	StatementBySlug(ctx context.Context, slug string) (*signon.Statement, error)
 	CreateStatement(ctx context.Context, s *signon.Statement, by int64) error
 	TransitionStatement(ctx context.Context, id int64, action signon.Action, at *time.Time, now time.Time, by int64) (*signon.Statement, error)
-	CreateSignature(ctx context.Context, s *signon.Signature) error
+	CreateSignature(ctx context.Context, s *signon.Signature, tokens []*signon.SignatureToken, emails ...*signon.Email) error
 	SaveTranslation(ctx context.Context, statementID int64, text *signon.StatementText, by int64) error
 }
 
@@ -94,7 +94,7 @@ func seed(ctx context.Context, db Store, sm sample, now time.Time) (*signon.Stat
 			return nil, fmt.Errorf("sample signature %q: %w", who.org, err)
 		}
 		sig.Status, sig.Source = signon.SignatureApproved, signon.SourceManual
-		err = db.CreateSignature(ctx, sig)
+		err = db.CreateSignature(ctx, sig, nil)
 		if err != nil && signon.ErrorKey(err) != "error.already_signed" {
 			return nil, fmt.Errorf("sample signature %q: %w", who.org, err)
 		}

@@ -36,8 +36,8 @@ func assertAccountsTranslated(t *testing.T, body string) {
 	}
 }
 
-// linkPath is the path of an emailed absolute link.
-func linkPath(t *testing.T, link string) string {
+// urlPath is the path of an emailed absolute link.
+func urlPath(t *testing.T, link string) string {
 	t.Helper()
 	u, err := url.Parse(link)
 	if err != nil || link == "" {
@@ -61,7 +61,7 @@ func invitationLink(t *testing.T, app *testApp, admin *testClient, email, role, 
 	if len(m.To) != 1 || !strings.EqualFold(m.To[0], email) {
 		t.Fatalf("last email went to %v, want %s", m.To, email)
 	}
-	return linkPath(t, m.Link("/invite/"))
+	return urlPath(t, m.Link("/invite/"))
 }
 
 func accountID(t *testing.T, app *testApp, email string) int64 {
@@ -98,7 +98,7 @@ func TestAccounts_InviteAcceptDisable(t *testing.T) {
 		if !strings.HasPrefix(link, "http://signon.test/invite/") {
 			t.Fatalf("link %q, want an absolute link on the public address", link)
 		}
-		path := linkPath(t, link)
+		path := urlPath(t, link)
 
 		res = admin.get("/coordinate/accounts?done=invited")
 		assertContains(t, res.Body, "Invitation sent.", "Pending invitations", "luz@example.org")

@@ -378,7 +378,7 @@ func (s *Server) apiSign(c echo.Context) error {
 	if req.Fax != "" {
 		s.log.InfoContext(ctx, "API honeypot filled; nothing stored",
 			slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
-		return c.JSON(http.StatusCreated, apiSigned{Status: signon.InitialStatus(st, false, true), Statement: st.Slug})
+		return c.JSON(http.StatusCreated, apiSigned{Status: signon.InitialStatus(st, false, false), Statement: st.Slug})
 	}
 	if !st.AcceptsSignatures(s.now()) {
 		return signon.KeyedError(signon.ECONFLICT, "error.not_open", "This statement is not open for signatures.")
@@ -390,9 +390,9 @@ func (s *Server) apiSign(c echo.Context) error {
 	if !s.allowSignature(c) {
 		return signon.KeyedError(signon.ETOOMANY, "error.http.too_many_requests", "Too many requests. Please wait a few minutes and try again.")
 	}
-	sig.Status = signon.InitialStatus(st, false, true)
+	sig.Status = signon.InitialStatus(st, false, false)
 	sig.Source = signon.SourceAPI
-	if err := s.db.CreateSignature(ctx, sig); err != nil {
+	if err := s.storeSignature(c, st, sig); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, apiSigned{Status: sig.Status, Statement: st.Slug})

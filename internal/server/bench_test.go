@@ -23,7 +23,7 @@ func seedSignatures(b *testing.B, app *testApp, st *signon.Statement, n int) {
 			b.Fatal(err)
 		}
 		sig.Status, sig.Source = signon.SignatureApproved, signon.SourceForm
-		if err := app.DB.CreateSignature(context.Background(), sig); err != nil {
+		if err := app.DB.CreateSignature(context.Background(), sig, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

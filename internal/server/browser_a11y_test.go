@@ -116,7 +116,7 @@ func seed(t *testing.T, app *testApp, st *signon.Statement, in signon.SignatureI
 		t.Fatal(err)
 	}
 	sig.Status, sig.Source = signon.SignatureApproved, signon.SourceManual
-	if err := app.DB.CreateSignature(context.Background(), sig); err != nil {
+	if err := app.DB.CreateSignature(context.Background(), sig, nil); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -115,7 +115,7 @@ func coordSign(t *testing.T, app *testApp, st *signon.Statement, org, email stri
 		t.Fatal(err)
 	}
 	sig.Status, sig.Source = status, signon.SourceForm
-	if err := app.DB.CreateSignature(context.Background(), sig); err != nil {
+	if err := app.DB.CreateSignature(context.Background(), sig, nil); err != nil {
 		t.Fatal(err)
 	}
 	return sig

@@ -287,15 +287,12 @@ func (s *Server) handleInvitation(c echo.Context) error {
 // With an invitation's token it signs for the invited member: the
 // member's treatment under the statement's policy, and the address
 // counts as confirmed, since the link came to the member's mailbox. The
-// organization must stay the member's. Without a token, a name on the
-// roster only links the signature to its member, with no treatment:
-// anyone can type a name.
+// organization must stay the member's. Without a token it does nothing:
+// storeSignature links a name on the roster to its member, with no
+// treatment.
 func (s *Server) applyMembership(c echo.Context, st *signon.Statement, token string, sig *signon.Signature) error {
-	ctx := c.Request().Context()
 	if token == "" {
-		id, err := s.db.MemberIDByOrgKey(ctx, sig.OrgKey)
-		sig.MemberID = id
-		return err
+		return nil
 	}
 	invited, m, err := s.invitation(c, token)
 	if err != nil {

@@ -136,6 +136,9 @@ type statementPage struct {
 	ClosedOn    *time.Time
 	Signed      string // the thank-you message after signing
 	Refused     bool   // a signature was refused because the statement is not open
+	// Resend is the form to have the confirmation email sent again,
+	// shown with the thank-you of a signature awaiting confirmation.
+	Resend *linkPage
 
 	Count             int
 	Headline          string
@@ -335,6 +338,9 @@ func (s *Server) handleStatement(c echo.Context) error {
 		return err
 	}
 	data.Signed = s.thankYou(c, data)
+	if data.Signed != "" && c.QueryParam("signed") == string(signon.SignatureUnconfirmed) {
+		data.Resend = &linkPage{page: data.page, Statement: st.Slug}
+	}
 	return s.render(c, http.StatusOK, "statement", data)
 }
 
@@ -656,7 +662,7 @@ func (s *Server) handleSign(c echo.Context) error {
 		// Looks like success, so the bot learns nothing.
 		s.log.InfoContext(ctx, "sign form honeypot filled; nothing stored",
 			slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
-		return s.signedRedirect(c, st, collapseForFlash(f.Organization), signon.InitialStatus(st, false, true))
+		return s.signedRedirect(c, st, collapseForFlash(f.Organization), signon.InitialStatus(st, false, false))
 	}
 	if !st.AcceptsSignatures(now) {
 		return again(http.StatusConflict, signAttempt{alert: t.T("error.not_open"), refused: true})
@@ -673,7 +679,7 @@ func (s *Server) handleSign(c echo.Context) error {
 	if !s.allowSignature(c) {
 		return again(http.StatusTooManyRequests, signAttempt{alert: t.T("error.too_many_signatures")})
 	}
-	sig.Status = signon.InitialStatus(st, false, true)
+	sig.Status = signon.InitialStatus(st, false, false)
 	sig.Source = signon.SourceForm
 	// The roster (invitations.go): a member's invitation link signs as
 	// the member; a member's name only links the signature to it.
@@ -682,7 +688,7 @@ func (s *Server) handleSign(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	err = s.db.CreateSignature(ctx, sig)
+	err = s.storeSignature(c, st, sig)
 	switch {
 	case signon.ErrorKey(err) == "error.already_signed":
 		return again(http.StatusConflict, signAttempt{alert: t.Error(err)})

@@ -70,7 +70,7 @@ func pubSeed(t *testing.T, app *testApp, st *signon.Statement, sigs ...pubSignat
 		if sig.Status == "" {
 			sig.Status = signon.SignatureApproved
 		}
-		if err := app.DB.CreateSignature(context.Background(), sig); err != nil {
+		if err := app.DB.CreateSignature(context.Background(), sig, nil); err != nil {
 			t.Fatalf("signature %d (%s): %v", i, s.Org, err)
 		}
 	}

@@ -60,6 +60,15 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	pages.GET("/invite/:token", s.handleInvitationForm)
 	pages.POST("/invite/:token", s.handleAcceptAccountInvitation)
 
+	// A signer's private links (signer.go): the token is the credential.
+	pages.GET("/confirm/:token", s.handleConfirmPage)
+	pages.POST("/confirm/:token", s.handleConfirm)
+	pages.POST("/confirm/resend", s.handleResend)
+	pages.GET("/my/:token", s.handleMySignature)
+	pages.POST("/my/:token", s.handleUpdateMySignature)
+	pages.GET("/my/:token/withdraw", s.handleWithdrawPage)
+	pages.POST("/my/:token/withdraw", s.handleWithdraw)
+
 	coord := pages.Group("/coordinate", s.requireAccount)
 	coord.GET("", s.handleDashboard)
 	coord.GET("/statements/new", s.handleNewStatement)

@@ -62,6 +62,7 @@ type Services interface {
 	signon.ReviewService
 	signon.AccountInvitationService
 	signon.LoginThrottle
+	signon.SignerService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error

@@ -293,10 +293,12 @@ func (s *Stats) RegionsCounted() int { return len(s.ByRegion) }
 
 // SignatureService stores signatures.
 type SignatureService interface {
-	// CreateSignature stores a new signature. A second active signature
-	// from the same organization is an ECONFLICT with key
-	// "error.already_signed".
-	CreateSignature(ctx context.Context, s *Signature) error
+	// CreateSignature stores a new signature with its signer's private
+	// links (tokens, given their hashes) and the emails that carry them,
+	// in one transaction: a signature refused sends nothing. A second
+	// active signature from the same organization is an ECONFLICT with
+	// key "error.already_signed".
+	CreateSignature(ctx context.Context, s *Signature, tokens []*SignatureToken, emails ...*Email) error
 	Signatures(ctx context.Context, f SignatureFilter) ([]*Signature, int, error)
 	SignatureStats(ctx context.Context, statementID int64) (*Stats, error)
 	// SetSignatureStatus moves a signature of the statement to status

@@ -38,7 +38,7 @@ func BenchmarkCreateSignature(b *testing.B) {
 				for b.Loop() {
 					i := int(n.Add(1))
 					sig := newSignature(st.ID, fmt.Sprintf("Organization %d", i), benchRegions[i%len(benchRegions)])
-					if err := db.CreateSignature(ctx, sig); err != nil {
+					if err := db.CreateSignature(ctx, sig, nil); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -50,7 +50,7 @@ func BenchmarkCreateSignature(b *testing.B) {
 					for pb.Next() {
 						i := n.Add(1)
 						sig := newSignature(st.ID, fmt.Sprintf("Organization %d", i), benchRegions[int(i)%len(benchRegions)])
-						if err := db.CreateSignature(ctx, sig); err != nil {
+						if err := db.CreateSignature(ctx, sig, nil); err != nil {
 							b.Error(err)
 							return
 						}
@@ -91,7 +91,7 @@ func seedSignatures(b *testing.B, db *store.DB, statementID int64, n int) {
 	ctx := context.Background()
 	for i := range n {
 		sig := newSignature(statementID, fmt.Sprintf("Organization %d", i), benchRegions[i%len(benchRegions)])
-		if err := db.CreateSignature(ctx, sig); err != nil {
+		if err := db.CreateSignature(ctx, sig, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

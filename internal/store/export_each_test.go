@@ -23,12 +23,12 @@ func TestSignatureService_EachSignature(t *testing.T) {
 			member := createMember(t, db, "Casa Ñandú")
 			full := newSignature(st.ID, "Casa Ñandú", "US-NM")
 			full.MemberID, full.ConfirmedAt, full.Status = &member.ID, ptr(t0), signon.SignatureRejected
-			if err := db.CreateSignature(ctx, full); err != nil {
+			if err := db.CreateSignature(ctx, full, nil); err != nil {
 				t.Fatal(err)
 			}
 			person := newSignature(st.ID, "", "US-TX")
 			person.SignerType, person.SignerName, person.OrgKey = signon.SignerIndividual, "Beatriz Gómez", "person:beatriz@example.org"
-			if err := db.CreateSignature(ctx, person); err != nil {
+			if err := db.CreateSignature(ctx, person, nil); err != nil {
 				t.Fatal(err)
 			}
 			everyStatus := []signon.SignatureStatus{signon.SignatureUnconfirmed, signon.SignaturePending,

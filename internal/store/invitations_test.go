@@ -74,7 +74,7 @@ func TestMemberService_MemberStandings(t *testing.T) {
 			}
 			linked := newSignature(st.ID, "Alpha Network (as typed)", "US-TX")
 			linked.MemberID = &byID.ID
-			if err := db.CreateSignature(ctx, linked); err != nil {
+			if err := db.CreateSignature(ctx, linked, nil); err != nil {
 				t.Fatal(err)
 			}
 			createSignature(t, db, st.ID, "BRAVO COLLECTIVE, Inc.", "US-TX", signon.SignatureApproved)

@@ -116,7 +116,7 @@ func TestMemberService_DeleteMember(t *testing.T) {
 			m := createMember(t, db, "Casa Latina")
 			sig := newSignature(st.ID, "Casa Latina", "US-TX")
 			sig.MemberID = &m.ID
-			if err := db.CreateSignature(ctx, sig); err != nil {
+			if err := db.CreateSignature(ctx, sig, nil); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.DeleteMember(ctx, m.ID); err != nil {

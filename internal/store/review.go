@@ -220,7 +220,11 @@ func decisionProblems(tx *gorm.DB, statementID int64, ids []int64, byID map[int6
 // UpdateSignature corrects the public fields of signature signatureID of
 // statement statementID with edit, validated as the sign form validates,
 // and records which fields changed from what to what; by is the
-// coordinator, or 0 for the signer through a private link. A new
+// coordinator, or 0 for the signer through a private link. A signer who
+// names another organization sends an approved signature back to pending
+// where the statement asks a coordinator to approve it
+// (signon.StatusAfterSignerEdit): the approval was for the organization
+// first named; a coordinator's correction is itself a review. A new
 // organization name that another standing signature of the statement
 // has is an ECONFLICT on the organization field ("review.error.org_taken"):
 // the two are better merged. An edit that changes nothing records
@@ -236,12 +240,13 @@ func (db *DB) UpdateSignature(ctx context.Context, statementID, signatureID int6
 			return notFound(err, "Signature not found.")
 		}
 		normalizeSignature(&sig)
+		oldKey := sig.OrgKey
 		changes, err := edit.Apply(st, &sig)
 		if err != nil || len(changes) == 0 {
 			return err
 		}
 		sig.UpdatedAt = tx.NowFunc()
-		err = tx.Model(&signon.Signature{}).Where("id = ?", sig.ID).Updates(map[string]any{
+		columns := map[string]any{
 			"organization": sig.Organization,
 			"org_key":      sig.OrgKey,
 			"signer_name":  sig.SignerName,
@@ -251,7 +256,15 @@ func (db *DB) UpdateSignature(ctx context.Context, statementID, signatureID int6
 			"region":       sig.Region,
 			"website":      sig.Website,
 			"updated_at":   sig.UpdatedAt,
-		}).Error
+		}
+		if by == 0 {
+			if to := signon.StatusAfterSignerEdit(st, &sig, sig.OrgKey != oldKey); to != sig.Status {
+				changes = append(changes, signon.FieldChange{Field: "status", From: string(sig.Status), To: string(to)})
+				sig.Status, sig.ApprovedAt = to, nil
+				columns["status"], columns["approved_at"] = to, nil
+			}
+		}
+		err = tx.Model(&signon.Signature{}).Where("id = ?", sig.ID).Updates(columns).Error
 		if err != nil {
 			if violates(err, uniqueActiveOrg) {
 				return errOrgTaken()

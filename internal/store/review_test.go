@@ -280,12 +280,12 @@ func TestReviewService_MergeSignatures(t *testing.T) {
 			member := createMember(t, db, "CASA")
 			keep := newSignature(st.ID, "CASA de Maryland", "US-MD")
 			keep.City, keep.Website = "", ""
-			if err := db.CreateSignature(ctx, keep); err != nil {
+			if err := db.CreateSignature(ctx, keep, nil); err != nil {
 				t.Fatal(err)
 			}
 			dup := newSignature(st.ID, "CASA", "US-MD")
 			dup.City, dup.Website, dup.MemberID = "Hyattsville", "https://wearecasa.org", &member.ID
-			if err := db.CreateSignature(ctx, dup); err != nil {
+			if err := db.CreateSignature(ctx, dup, nil); err != nil {
 				t.Fatal(err)
 			}
 
@@ -461,7 +461,7 @@ func TestReviewService_Lookups(t *testing.T) {
 			member := createMember(t, db, "Frontera Unida")
 			fu := newSignature(st.ID, "Frontera Unida", "US-TX")
 			fu.MemberID = &member.ID
-			if err := db.CreateSignature(ctx, fu); err != nil {
+			if err := db.CreateSignature(ctx, fu, nil); err != nil {
 				t.Fatal(err)
 			}
 			other := createSignature(t, db, st.ID, "Casa", "US-TX", signon.SignatureApproved)

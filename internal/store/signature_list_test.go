@@ -25,7 +25,7 @@ func createPerson(t *testing.T, db *store.DB, statementID int64, name, org, regi
 	sig := newSignature(statementID, org, region)
 	sig.SignerType, sig.SignerName = signon.SignerIndividual, name
 	sig.OrgKey = "person:" + strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.org"
-	if err := db.CreateSignature(context.Background(), sig); err != nil {
+	if err := db.CreateSignature(context.Background(), sig, nil); err != nil {
 		t.Fatal(err)
 	}
 	return sig
@@ -59,7 +59,7 @@ func TestSignatureService_Search(t *testing.T) {
 			// show their name.
 			signer := newSignature(st.ID, "Red Fronteriza", "MX-CHH")
 			signer.SignerName = "Raúl Castro"
-			if err := db.CreateSignature(ctx, signer); err != nil {
+			if err := db.CreateSignature(ctx, signer, nil); err != nil {
 				t.Fatal(err)
 			}
 			createPerson(t, db, st.ID, "Beatriz Gómez", "Casa Hogar", "US-TX")

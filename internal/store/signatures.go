@@ -29,11 +29,14 @@ func errAlreadySigned() error {
 	return signon.KeyedError(signon.ECONFLICT, "error.already_signed", "This organization has already signed this statement.")
 }
 
-// CreateSignature stores sig. A second standing signature (unconfirmed,
-// pending or approved) from the same organization is refused by a partial
-// unique index, so two people signing for one group at the same moment
-// cannot both get in.
-func (db *DB) CreateSignature(ctx context.Context, sig *signon.Signature) error {
+// CreateSignature stores sig with the signer's private links, tokens
+// (whose SignatureID it sets), and the emails that carry them (whose
+// StatementID and SignatureID it sets), all in one transaction: a
+// refused signature leaves no link and sends no email. A second standing
+// signature (unconfirmed, pending or approved) from the same organization
+// is refused by a partial unique index, so two people signing for one
+// group at the same moment cannot both get in.
+func (db *DB) CreateSignature(ctx context.Context, sig *signon.Signature, tokens []*signon.SignatureToken, emails ...*signon.Email) error {
 	orig := *sig
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := tx.NowFunc()
@@ -74,6 +77,15 @@ func (db *DB) CreateSignature(ctx context.Context, sig *signon.Signature) error 
 				return signon.Errorf(signon.ENOTFOUND, "Statement not found.")
 			}
 			return fmt.Errorf("store: create signature: %w", err)
+		}
+		if err := createTokens(tx, sig.ID, tokens); err != nil {
+			return err
+		}
+		for _, e := range emails {
+			e.StatementID, e.SignatureID = &sig.StatementID, &sig.ID
+		}
+		if err := db.queueEmails(tx, emails...); err != nil {
+			return err
 		}
 		return createEvent(tx, &signon.Event{
 			StatementID: &sig.StatementID, SignatureID: &sig.ID, Action: "signature.create", Detail: string(sig.Status), CreatedAt: now,

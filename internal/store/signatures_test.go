@@ -28,7 +28,7 @@ func TestSignatureService_CreateSignature(t *testing.T) {
 				sig.MemberID = &member.ID
 				sig.ConfirmedAt = ptr(t0)
 				before := time.Now().UTC().Truncate(time.Microsecond)
-				if err := db.CreateSignature(ctx, sig); err != nil {
+				if err := db.CreateSignature(ctx, sig, nil); err != nil {
 					t.Fatal(err)
 				}
 				if sig.ID == 0 {
@@ -73,7 +73,7 @@ func TestSignatureService_CreateSignature(t *testing.T) {
 			t.Run("ErrStatementNotFound", func(t *testing.T) {
 				db := storetest.Open(t, dialect)
 				sig := newSignature(404, "Casa", "US-TX")
-				wantCode(t, db.CreateSignature(context.Background(), sig), signon.ENOTFOUND)
+				wantCode(t, db.CreateSignature(context.Background(), sig, nil), signon.ENOTFOUND)
 				if sig.ID != 0 || !sig.CreatedAt.IsZero() || sig.ApprovedAt != nil {
 					t.Errorf("failed create left %+v, want the signature as given", sig)
 				}
@@ -88,7 +88,7 @@ func TestSignatureService_CreateSignature(t *testing.T) {
 				first := createSignature(t, db, st.ID, "Casa de la Raza, Inc.", "US-TX", signon.SignaturePending)
 
 				dup := newSignature(st.ID, "casa  de la raza", "US-NM")
-				err := db.CreateSignature(ctx, dup)
+				err := db.CreateSignature(ctx, dup, nil)
 				wantCode(t, err, signon.ECONFLICT)
 				if key := signon.ErrorKey(err); key != "error.already_signed" {
 					t.Errorf("key = %q, want error.already_signed", key)
@@ -100,10 +100,10 @@ func TestSignatureService_CreateSignature(t *testing.T) {
 				if err := db.Exec(ctx, "UPDATE signatures SET status = 'withdrawn' WHERE id = ?", first.ID); err != nil {
 					t.Fatal(err)
 				}
-				if err := db.CreateSignature(ctx, newSignature(st.ID, "Casa de la Raza", "US-TX")); err != nil {
+				if err := db.CreateSignature(ctx, newSignature(st.ID, "Casa de la Raza", "US-TX"), nil); err != nil {
 					t.Fatalf("after withdrawal: %v", err)
 				}
-				wantCode(t, db.CreateSignature(ctx, newSignature(st.ID, "CASA DE LA RAZA", "US-TX")), signon.ECONFLICT)
+				wantCode(t, db.CreateSignature(ctx, newSignature(st.ID, "CASA DE LA RAZA", "US-TX"), nil), signon.ECONFLICT)
 				_, total, err := db.Signatures(ctx, signon.SignatureFilter{StatementID: st.ID, Statuses: allStatuses})
 				if err != nil || total != 2 {
 					t.Errorf("rows = %d, %v; want 2 (withdrawn and new)", total, err)
@@ -120,7 +120,7 @@ func TestSignatureService_CreateSignature(t *testing.T) {
 				var wg sync.WaitGroup
 				for i := range n {
 					wg.Go(func() {
-						errs[i] = db.CreateSignature(ctx, newSignature(st.ID, fmt.Sprintf("Casa Latina%s", []string{"", " Inc.", ", LLC"}[i%3]), "US-WA"))
+						errs[i] = db.CreateSignature(ctx, newSignature(st.ID, fmt.Sprintf("Casa Latina%s", []string{"", " Inc.", ", LLC"}[i%3]), "US-WA"), nil)
 					})
 				}
 				wg.Wait()
@@ -153,7 +153,7 @@ func TestSignatureService_CreateSignature(t *testing.T) {
 				var wg sync.WaitGroup
 				for i := range n {
 					wg.Go(func() {
-						errs[i] = db.CreateSignature(ctx, newSignature(st.ID, fmt.Sprintf("Organization %d", i), "MX-CHH"))
+						errs[i] = db.CreateSignature(ctx, newSignature(st.ID, fmt.Sprintf("Organization %d", i), "MX-CHH"), nil)
 					})
 				}
 				wg.Wait()
@@ -189,7 +189,7 @@ func TestSignatureService_Signatures(t *testing.T) {
 			st := listFixture(t, db)
 			person := newSignature(st.ID, "", "US-TX")
 			person.SignerType, person.SignerName, person.OrgKey = signon.SignerIndividual, "Beatriz Gómez", "person:beatriz@example.org"
-			if err := db.CreateSignature(ctx, person); err != nil {
+			if err := db.CreateSignature(ctx, person, nil); err != nil {
 				t.Fatal(err)
 			}
 

@@ -547,11 +547,11 @@ func TestSignatureService_RefusedOncePublished(t *testing.T) {
 			now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 			st := transition(t, db, createStatement(t, db, 0, "sealed"), now, signon.ActionOpen, signon.ActionClose, signon.ActionPublish)
 			late := newSignature(st.ID, "Late Group", "US-TX")
-			if err := db.CreateSignature(context.Background(), late); signon.ErrorKey(err) != "error.not_open" {
+			if err := db.CreateSignature(context.Background(), late, nil); signon.ErrorKey(err) != "error.not_open" {
 				t.Fatalf("CreateSignature on a published statement: err = %v, want error.not_open", err)
 			}
 			late = newSignature(9999, "Late Group", "US-TX")
-			if err := db.CreateSignature(context.Background(), late); signon.ErrorCode(err) != signon.ENOTFOUND {
+			if err := db.CreateSignature(context.Background(), late, nil); signon.ErrorCode(err) != signon.ENOTFOUND {
 				t.Fatalf("CreateSignature on an unknown statement: err = %v, want not found", err)
 			}
 		})

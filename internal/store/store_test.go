@@ -190,7 +190,7 @@ func createSignature(t testing.TB, db *store.DB, statementID int64, org, region 
 	t.Helper()
 	sig := newSignature(statementID, org, region)
 	sig.Status = status
-	if err := db.CreateSignature(context.Background(), sig); err != nil {
+	if err := db.CreateSignature(context.Background(), sig, nil); err != nil {
 		t.Fatalf("CreateSignature(%s) = %v", org, err)
 	}
 	return sig

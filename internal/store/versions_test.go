@@ -16,7 +16,7 @@ func signVersion(t *testing.T, db *store.DB, statementID int64, org string, vers
 	t.Helper()
 	sig := newSignature(statementID, org, "US-TX")
 	sig.StatementVersion, sig.Status = version, status
-	if err := db.CreateSignature(context.Background(), sig); err != nil {
+	if err := db.CreateSignature(context.Background(), sig, nil); err != nil {
 		t.Fatalf("CreateSignature(%s) = %v", org, err)
 	}
 }

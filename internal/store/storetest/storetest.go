@@ -54,8 +54,13 @@ func URL(t testing.TB, dialect string) string {
 // Open returns a migrated, empty database of the dialect for one test, closed and removed at cleanup.
 func Open(t testing.TB, dialect string) *store.DB {
 	t.Helper()
+	return open(t, dialect, URL(t, dialect))
+}
+
+func open(t testing.TB, dialect, url string) *store.DB {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, URL(t, dialect))
+	db, err := store.Open(ctx, url)
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}

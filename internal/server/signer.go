@@ -1,0 +1,351 @@
+package server
+
+// A signer has no account. Each new signature from the form or the API
+// gets a private link to correct or withdraw it (/my/TOKEN) and, where
+// the statement asks for it, a link to confirm the address
+// (/confirm/TOKEN); both go by email, stored in the signature's own
+// transaction. Only the SHA-256 of a token is stored, as for sessions.
+
+import (
+	"log/slog"
+	"net/http"
+	"net/mail"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/signon-coalition/signon/internal/signon"
+)
+
+// signerEmail is what the confirm and signature_received emails show.
+type signerEmail struct {
+	Statement    string // the title, in the signer's language where the statement has a text in it
+	Organization string
+	ConfirmPath  string // only in the confirm email
+	ManagePath   string
+	Status       signon.SignatureStatus
+}
+
+// signerMail makes new private links for sig and the email that carries
+// them to the signer, in the language they signed in: the confirmation
+// while the signature awaits it, otherwise the receipt. A resend makes
+// a new pair the same way, so a signer who lost the first email gets a
+// manage link again too.
+func (s *Server) signerMail(c echo.Context, st *signon.Statement, sig *signon.Signature) ([]*signon.SignatureToken, *signon.Email, error) {
+	now := s.now()
+	shown, err := s.statementsIn(c.Request().Context(), sig.Language, []*signon.Statement{st})
+	if err != nil {
+		return nil, nil, err
+	}
+	manage := NewToken()
+	tokens := []*signon.SignatureToken{signon.NewSignatureToken(hashToken(manage), signon.TokenManage, now)}
+	data := signerEmail{Statement: shown[0].Title, Organization: sig.Name(), ManagePath: "/my/" + manage, Status: sig.Status}
+	kind := signon.EmailSignatureManaged
+	if sig.Status == signon.SignatureUnconfirmed {
+		confirm := NewToken()
+		tokens = append(tokens, signon.NewSignatureToken(hashToken(confirm), signon.TokenConfirm, now))
+		data.ConfirmPath = "/confirm/" + confirm
+		kind = signon.EmailConfirm
+	}
+	e, err := s.composeEmail(c, kind, sig.Language, sig.Email, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tokens, e, nil
+}
+
+// storeSignature stores a new signature from the form or the API with
+// the signer's links and the email that carries them. Whether an
+// organization has signed is public only as far as the public list
+// shows it: a second signature of an organization whose standing one
+// the list does not show (awaiting confirmation or review, or a list
+// hidden until publication) is answered exactly as a new one, with
+// nothing stored and no email sent, and the "already signed" conflict
+// is returned only when the list shows that organization.
+//
+// A signature in the name of a member is linked to it, for the roster's
+// view of who signed and the review queue's filter, but is not treated as
+// a member's: anyone can type a name (only an invitation link signs as
+// the member, see applyMembership).
+func (s *Server) storeSignature(c echo.Context, st *signon.Statement, sig *signon.Signature) error {
+	ctx := c.Request().Context()
+	if sig.MemberID == nil {
+		id, err := s.db.MemberIDByOrgKey(ctx, sig.OrgKey)
+		if err != nil {
+			return err
+		}
+		sig.MemberID = id
+	}
+	tokens, e, err := s.signerMail(c, st, sig)
+	if err != nil {
+		return err
+	}
+	err = s.db.CreateSignature(ctx, sig, tokens, e)
+	if signon.ErrorKey(err) != "error.already_signed" {
+		return err
+	}
+	listed, lerr := s.db.SignatureListed(ctx, st.ID, sig.OrgKey)
+	if lerr != nil {
+		return lerr
+	}
+	if listed && st.SignatoriesPublic(s.now()) {
+		return err
+	}
+	s.log.InfoContext(ctx, "second signature of an organization not on the public list; answered as new, nothing stored",
+		slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
+	return nil
+}
+
+// signerLink resolves the :token of a private link of purpose to its
+// signature and statement, the statement shown in the page's language.
+func (s *Server) signerLink(c echo.Context, purpose signon.TokenPurpose) (*signon.Signature, *signon.Statement, *signon.Statement, error) {
+	ctx := c.Request().Context()
+	sig, err := s.db.SignatureByToken(ctx, hashToken(c.Param("token")), purpose, s.now())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := s.db.StatementByID(ctx, sig.StatementID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	shown, err := s.statementsIn(ctx, s.translator(c).lang, []*signon.Statement{st})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return sig, st, shown[0], nil
+}
+
+// linkPage is the page of a link that does not work, and of the form to
+// have the confirmation sent again.
+type linkPage struct {
+	*page
+	Invalid   bool   // a link was followed that is unknown, used or expired
+	Sent      bool   // the resend form was sent
+	Statement string // the slug the resend form is for, or "" for any
+	Email     string
+	Error     string // what is wrong with the address typed
+}
+
+// invalidLink answers a link that does not work with one page, whatever
+// the reason, offering to send the confirmation again; other errors go
+// to the error handler.
+func (s *Server) invalidLink(c echo.Context, err error) error {
+	if signon.ErrorKey(err) != "confirm.error.invalid_link" {
+		return err
+	}
+	p := s.newPage(c, "")
+	p.Title, p.NoIndex = p.T("confirm.invalid.title"), true
+	return s.render(c, http.StatusNotFound, "confirm_link", linkPage{page: p, Invalid: true})
+}
+
+type confirmPage struct {
+	*page
+	St  *signon.Statement
+	Sig *signon.Signature
+}
+
+// handleConfirmPage shows what the signer is about to confirm. It
+// changes nothing: mail scanners follow the links in emails.
+func (s *Server) handleConfirmPage(c echo.Context) error {
+	sig, _, shown, err := s.signerLink(c, signon.TokenConfirm)
+	if err != nil {
+		return s.invalidLink(c, err)
+	}
+	p := s.newPage(c, "")
+	p.Title, p.NoIndex = p.T("confirm.page.title"), true
+	return s.render(c, http.StatusOK, "confirm", confirmPage{page: p, St: shown, Sig: sig})
+}
+
+// handleConfirm confirms the signature and shows the statement with the
+// thank-you its new status earns.
+func (s *Server) handleConfirm(c echo.Context) error {
+	ctx := c.Request().Context()
+	sig, err := s.db.ConfirmSignature(ctx, hashToken(c.Param("token")), s.now())
+	if err != nil {
+		return s.invalidLink(c, err)
+	}
+	st, err := s.db.StatementByID(ctx, sig.StatementID)
+	if err != nil {
+		return err
+	}
+	return s.signedRedirect(c, st, sig.Name(), sig.Status)
+}
+
+type resendForm struct {
+	Email     string `form:"email"`
+	Statement string `form:"statement"`
+}
+
+// handleResend sends the confirmation again to every signature awaiting
+// it with the address typed (of one statement, when the form names it).
+// The answer is the same whether there are any, none, or the limit of
+// emails was reached, so the form tells no one who has signed.
+func (s *Server) handleResend(c echo.Context) error {
+	var f resendForm
+	if err := c.Bind(&f); err != nil {
+		return signon.Errorf(signon.EINVALID, "Malformed form.")
+	}
+	f.Email = strings.TrimSpace(f.Email)
+	p := s.newPage(c, "")
+	p.NoIndex = true
+	data := linkPage{page: p, Statement: f.Statement, Email: f.Email}
+	if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email || len(f.Email) > signon.MaxEmail {
+		p.Title = p.T("confirm.resend.title")
+		data.Error = p.Problem(signon.Problem{Code: signon.ProblemInvalidEmail})
+		return s.render(c, http.StatusUnprocessableEntity, "confirm_link", data)
+	}
+	// The allowance of signatures per address covers resends too: each
+	// may write an email.
+	if s.allowSignature(c) {
+		if err := s.resendConfirmations(c, f.Email, f.Statement); err != nil {
+			return err
+		}
+	}
+	p.Title, data.Sent = p.T("confirm.resend.sent_title"), true
+	return s.render(c, http.StatusOK, "confirm_link", data)
+}
+
+// resendConfirmations sends a new confirmation to each signature of the
+// address awaiting one on a statement still open, within the limit the
+// store keeps per signature.
+func (s *Server) resendConfirmations(c echo.Context, email, slug string) error {
+	ctx := c.Request().Context()
+	var statementID int64
+	if slug != "" {
+		st, err := s.db.StatementBySlug(ctx, slug)
+		switch {
+		case signon.ErrorCode(err) == signon.ENOTFOUND:
+			return nil
+		case err != nil:
+			return err
+		}
+		statementID = st.ID
+	}
+	list, err := s.db.UnconfirmedSignatures(ctx, email, statementID)
+	if err != nil {
+		return err
+	}
+	statements := map[int64]*signon.Statement{}
+	for _, sig := range list {
+		st, ok := statements[sig.StatementID]
+		if !ok {
+			if st, err = s.db.StatementByID(ctx, sig.StatementID); err != nil {
+				return err
+			}
+			statements[sig.StatementID] = st
+		}
+		if !st.AcceptsSignatures(s.now()) {
+			continue
+		}
+		tokens, e, err := s.signerMail(c, st, sig)
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.ResendConfirmation(ctx, sig.ID, tokens, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mySignaturePage is the signer's own page. It embeds the statement
+// page's form machinery, so the correction form draws and validates its
+// fields as the sign form does.
+type mySignaturePage struct {
+	*statementPage
+	Sig       *signon.Signature
+	Token     string
+	Editable  bool
+	Saved     bool
+	Withdrawn bool
+}
+
+// editable reports whether the signer may still change sig: while the
+// statement takes signatures and the signature stands.
+func (s *Server) editable(st *signon.Statement, sig *signon.Signature) bool {
+	return st.AcceptsSignatures(s.now()) && sig.Status.Active()
+}
+
+// mySignature is the signer's page for sig of st (shown in the page's
+// language as shown), with the correction form holding f and the
+// problems of err.
+func (s *Server) mySignature(c echo.Context, sig *signon.Signature, st, shown *signon.Statement, f signatureForm, err error) *mySignaturePage {
+	p := s.newPage(c, "")
+	p.Title, p.NoIndex = p.T("my.title"), true
+	sp := &statementPage{page: p, St: shown, Effective: st.EffectiveStatus(s.now()), Form: f, Errors: p.Problems(err)}
+	if err != nil {
+		sp.FormAlert = p.Error(err)
+	}
+	sp.ErrorList = errorList(sp)
+	return &mySignaturePage{statementPage: sp, Sig: sig, Token: c.Param("token"), Editable: s.editable(st, sig)}
+}
+
+// handleMySignature shows the signer their signature and, while it can
+// change, the forms to correct or withdraw it.
+func (s *Server) handleMySignature(c echo.Context) error {
+	sig, st, shown, err := s.signerLink(c, signon.TokenManage)
+	if err != nil {
+		return s.invalidLink(c, err)
+	}
+	data := s.mySignature(c, sig, st, shown, formOf(sig), nil)
+	data.Saved = c.QueryParam("saved") == "1"
+	data.Withdrawn = c.QueryParam("withdrawn") == "1" && sig.Status == signon.SignatureWithdrawn
+	return s.render(c, http.StatusOK, "my_signature", data)
+}
+
+// handleUpdateMySignature saves the signer's correction; a refused one
+// shows the form again with what was typed and why.
+func (s *Server) handleUpdateMySignature(c echo.Context) error {
+	sig, st, shown, err := s.signerLink(c, signon.TokenManage)
+	if err != nil {
+		return s.invalidLink(c, err)
+	}
+	if !s.editable(st, sig) {
+		return signon.KeyedError(signon.ECONFLICT, "my.error.closed", "This signature can no longer be changed.")
+	}
+	f := formOf(sig)
+	if err := c.Bind(&f); err != nil {
+		return signon.Errorf(signon.EINVALID, "Malformed form.")
+	}
+	f.SignerType, f.Email = string(sig.SignerType), sig.Email // neither is a correction
+	_, err = s.db.UpdateSignature(c.Request().Context(), st.ID, sig.ID, f.edit(), 0)
+	if signon.ErrorKey(err) == "review.error.org_taken" {
+		// The store's message is for coordinators, who can merge the two.
+		err = &signon.Error{Code: signon.ECONFLICT, Key: "confirm.error.org_taken",
+			Message: "Another signature of this statement already names this organization.", Fields: signon.ErrorFields(err)}
+	}
+	if len(signon.ErrorFields(err)) > 0 {
+		return s.render(c, statusOf[signon.ErrorCode(err)], "my_signature", s.mySignature(c, sig, st, shown, f, err))
+	} else if err != nil {
+		return err
+	}
+	return redirect(c, "/my/"+c.Param("token")+"?saved=1")
+}
+
+// handleWithdrawPage asks the signer to confirm the withdrawal.
+func (s *Server) handleWithdrawPage(c echo.Context) error {
+	sig, st, shown, err := s.signerLink(c, signon.TokenManage)
+	if err != nil {
+		return s.invalidLink(c, err)
+	}
+	if !s.editable(st, sig) {
+		return redirect(c, "/my/"+c.Param("token"))
+	}
+	return s.render(c, http.StatusOK, "my_withdraw", s.mySignature(c, sig, st, shown, formOf(sig), nil))
+}
+
+// handleWithdraw withdraws the signature: it leaves the public list and
+// the counts at once.
+func (s *Server) handleWithdraw(c echo.Context) error {
+	sig, st, _, err := s.signerLink(c, signon.TokenManage)
+	if err != nil {
+		return s.invalidLink(c, err)
+	}
+	if !s.editable(st, sig) {
+		return signon.KeyedError(signon.ECONFLICT, "my.error.closed", "This signature can no longer be changed.")
+	}
+	if err := s.db.SetSignatureStatus(c.Request().Context(), st.ID, sig.ID, signon.SignatureWithdrawn, s.now(), 0); err != nil {
+		return err
+	}
+	return redirect(c, "/my/"+c.Param("token")+"?withdrawn=1")
+}
