@@ -101,3 +101,15 @@ func csvErrorMessage(t *translator, e *csvin.Error, columns []string) string {
 	}
 	return t.T("csv.error.empty")
 }
+
+// csvUpload is the form of the csv_upload partial.
+type csvUpload struct {
+	*page
+	Action string // where the form posts
+	Text   string // pasted text, shown again
+}
+
+// CSVUpload is the upload form of an import that posts to action.
+func (p *page) CSVUpload(action, text string) csvUpload {
+	return csvUpload{page: p, Action: action, Text: text}
+}
