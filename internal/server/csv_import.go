@@ -80,9 +80,17 @@ func importText(c echo.Context) (string, error) {
 	return string(b), err
 }
 
-// csvErrorMessage says in the person's language what is wrong with a
-// file as a whole; columns are the ones the file may have.
-func csvErrorMessage(t *translator, e *csvin.Error, columns []string) string {
+// importError says in the person's language what is wrong with an
+// import's file as a whole (columns are the ones the file may have), or
+// with its form; it is "" for an error that is not the person's to fix.
+func importError(t *translator, err error, columns []string) string {
+	var e *csvin.Error
+	if !errors.As(err, &e) {
+		if signon.ErrorCode(err) == signon.EINVALID {
+			return t.Error(err)
+		}
+		return ""
+	}
 	switch e.Code {
 	case csvin.ErrTooLarge:
 		return t.T("csv.error.too_large", "MB", e.Limit>>20)

@@ -7,13 +7,11 @@ package server
 // problem, not an update: an import only adds (docs/roster-import.md).
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/signon-coalition/signon/internal/csvin"
 	"github.com/signon-coalition/signon/internal/signon"
 )
 
@@ -58,10 +56,10 @@ func (s *Server) handleMemberImport(c echo.Context) error {
 	if err == nil {
 		rows, err = s.checkImport(c, text)
 	}
-	var fileErr *csvin.Error
-	if errors.As(err, &fileErr) {
-		return s.renderImport(c, http.StatusUnprocessableEntity, memberImportPage{Error: csvErrorMessage(t, fileErr, signon.MemberColumns)})
-	} else if err != nil {
+	if err != nil {
+		if msg := importError(t, err, signon.MemberColumns); msg != "" {
+			return s.renderImport(c, http.StatusUnprocessableEntity, memberImportPage{Error: msg})
+		}
 		return err
 	}
 	data := memberImportPage{CSV: text, Rows: rows, Previewed: true}

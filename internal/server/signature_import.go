@@ -8,13 +8,11 @@ package server
 // nothing it would not have shown.
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/signon-coalition/signon/internal/csvin"
 	"github.com/signon-coalition/signon/internal/signon"
 )
 
@@ -84,12 +82,7 @@ func (s *Server) handleImportPreview(c echo.Context) error {
 		err = errNoFile()
 	}
 	if err != nil {
-		var fileErr *csvin.Error
-		if errors.As(err, &fileErr) {
-			data.Error = csvErrorMessage(data.translator, fileErr, signon.SignatureColumns)
-		} else if signon.ErrorCode(err) == signon.EINVALID {
-			data.Error = data.page.Error(err)
-		} else {
+		if data.Error = importError(data.translator, err, signon.SignatureColumns); data.Error == "" {
 			return err
 		}
 		data.Text = c.FormValue("csv")
@@ -155,15 +148,14 @@ func (s *Server) previewImport(c echo.Context, data *importPage, csv []byte) ([]
 		return nil, nil
 	}
 	rows, err := signon.ParseSignatureCSV(csv, data.Statement)
-	var fileErr *csvin.Error
-	if errors.As(err, &fileErr) {
-		data.Error = csvErrorMessage(p.translator, fileErr, signon.SignatureColumns)
+	if err != nil {
+		if data.Error = importError(p.translator, err, signon.SignatureColumns); data.Error == "" {
+			return nil, err
+		}
 		if len(csv) <= signon.MaxImportBytes {
 			data.Text = string(csv)
 		}
 		return nil, nil
-	} else if err != nil {
-		return nil, err
 	}
 	var keys []string
 	for _, r := range rows {
