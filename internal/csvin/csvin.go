@@ -27,7 +27,7 @@ type Limits struct {
 
 // Error codes, naming what is wrong with the file as a whole.
 const (
-	ErrEmpty         = "empty"          // no header row
+	ErrEmpty         = "empty"          // no header row, or no rows after it
 	ErrTooLarge      = "too_large"      // Limit is the most bytes
 	ErrTooManyRows   = "too_many_rows"  // Limit is the most rows
 	ErrNotUTF8       = "not_utf8"       // Row is where the first bad byte is
@@ -35,7 +35,6 @@ const (
 	ErrUnknownColumn = "unknown_column" // Column is the header's text
 	ErrDuplicate     = "duplicate_column"
 	ErrMissingColumn = "missing_column" // Column is the name of a required column
-	ErrExtraCells    = "extra_cells"    // Row has more cells than the header
 )
 
 // Error is what makes a file unreadable as a whole, before any row is
@@ -67,7 +66,11 @@ func (e *Error) Error() string {
 // have reads as "".
 type Row struct {
 	Number int
-	cells  map[string]string
+	// Extra is set when the row has text in cells beyond the header's
+	// columns: a problem of that row, which the caller reports with the
+	// others of the row rather than refusing the whole file.
+	Extra bool
+	cells map[string]string
 }
 
 // Get returns the cell of column.
@@ -85,7 +88,8 @@ func (t *Table) Has(column string) bool { return slices.Contains(t.Columns, colu
 // Read reads a CSV file from r. columns are the names the caller knows,
 // of which required must be present; headers match them ignoring case,
 // surrounding space, and spaces or hyphens for underscores ("Contact
-// name" is contact_name). Rows whose cells are all empty are skipped.
+// name" is contact_name). Rows whose cells are all empty are skipped; a
+// file without any other row is ErrEmpty.
 func Read(r io.Reader, columns, required []string, lim Limits) (*Table, error) {
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
 	if err != nil {
@@ -153,9 +157,7 @@ func Read(r io.Reader, columns, required []string, lim Limits) (*Table, error) {
 			}
 			switch {
 			case i >= len(index):
-				if cell != "" {
-					return nil, &Error{Code: ErrExtraCells, Row: number}
-				}
+				row.Extra = row.Extra || cell != ""
 			case index[i] != "":
 				row.cells[index[i]] = cell
 			}
@@ -167,6 +169,9 @@ func Read(r io.Reader, columns, required []string, lim Limits) (*Table, error) {
 			return nil, &Error{Code: ErrTooManyRows, Limit: int64(lim.MaxRows)}
 		}
 		t.Rows = append(t.Rows, row)
+	}
+	if len(t.Rows) == 0 {
+		return nil, &Error{Code: ErrEmpty}
 	}
 	return t, nil
 }

@@ -264,9 +264,10 @@ func TestReview_Import(t *testing.T) {
 
 		t.Run("FileErrors", func(t *testing.T) {
 			for _, tt := range []struct{ name, file, want string }{
-				{"Unknown", "organization,signer_name,email,phone\r\nA,B,a@example.org,1\r\n", "a column “phone” that Signon does not import"},
+				{"Unknown", "organization,signer_name,email,phone\r\nA,B,a@example.org,1\r\n", "The column “phone” is not one Signon knows."},
 				{"Latin1", header + "Caf\xe9,B,a@example.org,,US,TX,\r\n", "not in UTF-8"},
-				{"TooBig", header + strings.Repeat("x", signon.MaxImportBytes), "larger than 1024 KB"},
+				{"TooBig", header + strings.Repeat("x", signon.MaxImportBytes), "The file is larger than 2 MB."},
+				{"RequestTooBig", strings.Repeat("x", 3<<20), "The file is larger than 2 MB."},
 			} {
 				t.Run(tt.name, func(t *testing.T) {
 					res := c.postMultipart(path, url.Values{}, tt.file)
@@ -277,6 +278,12 @@ func TestReview_Import(t *testing.T) {
 			res := c.postMultipart(path, url.Values{}, "")
 			assertStatus(t, res, http.StatusUnprocessableEntity)
 			assertContains(t, res.Body, "Choose a CSV file to import")
+		})
+
+		t.Run("ExtraCells", func(t *testing.T) {
+			res := c.postMultipart(path, url.Values{}, header+"Otra,Sam,,sam@example.org,,México,Chihuahua,,notes\r\n")
+			assertStatus(t, res, http.StatusUnprocessableEntity)
+			assertContains(t, res.Body, "1 row has problems.", "Row: The row has more cells than the header's 8 columns.")
 		})
 
 		good := header + "Casa Latina,Eva,,eva@casa.example.org,Denver,US,Colorado,casalatina.org\r\n" +

@@ -7,31 +7,13 @@ package server
 // problem, not an update: an import only adds (docs/roster-import.md).
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
-	"github.com/signon-coalition/signon/internal/csvin"
 	"github.com/signon-coalition/signon/internal/signon"
 )
-
-// Limits of one import.
-const (
-	importMaxBytes = 2 << 20
-	importMaxRows  = 5000
-	// importMaxBody is the most a request may carry: the file, or its
-	// text sent back for the import itself, and the form around it.
-	importMaxBody = importMaxBytes + 64<<10
-)
-
-// memberColumns are the columns of a roster file; name is the one
-// required.
-var memberColumns = []string{"name", "contact_name", "email", "city", "state", "country", "website", "language"}
 
 // memberImportRow is one row of the file as the preview shows it.
 type memberImportRow struct {
@@ -57,7 +39,7 @@ type memberImportPage struct {
 func (s *Server) renderImport(c echo.Context, status int, data memberImportPage) error {
 	p := s.newPage(c, "")
 	p.Title, p.NoIndex, p.Path = p.T("roster.import.title"), true, "/coordinate/members/import"
-	data.page, data.MaxRows, data.MaxMB = p, importMaxRows, importMaxBytes>>20
+	data.page, data.MaxRows, data.MaxMB = p, signon.MaxImportRows, signon.MaxImportBytes>>20
 	return s.render(c, status, "roster_import", data)
 }
 
@@ -70,21 +52,14 @@ func (s *Server) handleMemberImportForm(c echo.Context) error {
 func (s *Server) handleMemberImport(c echo.Context) error {
 	t := s.translator(c)
 	text, err := importText(c)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if !errors.As(err, &tooLarge) && !errors.Is(err, errImportTooLarge) {
-			return signon.Errorf(signon.EINVALID, "Malformed form.")
-		}
-		err = &csvin.Error{Code: csvin.ErrTooLarge, Limit: importMaxBytes}
-	}
 	var rows []memberImportRow
 	if err == nil {
 		rows, err = s.checkImport(c, text)
 	}
-	var fileErr *csvin.Error
-	if errors.As(err, &fileErr) {
-		return s.renderImport(c, http.StatusUnprocessableEntity, memberImportPage{Error: csvErrorMessage(t, fileErr, memberColumns)})
-	} else if err != nil {
+	if err != nil {
+		if msg := importError(t, err, signon.MemberColumns); msg != "" {
+			return s.renderImport(c, http.StatusUnprocessableEntity, memberImportPage{Error: msg})
+		}
 		return err
 	}
 	data := memberImportPage{CSV: text, Rows: rows, Previewed: true}
@@ -123,112 +98,43 @@ func (s *Server) handleMemberImport(c echo.Context) error {
 	return redirect(c, urlWithQuery("/coordinate/members", "done", "imported", "n", strconv.Itoa(len(members))))
 }
 
-var errImportTooLarge = errors.New("import larger than the limit")
-
-const importPath = "/coordinate/members/import"
-
-// bodyLimit caps every request body at 2 MB, before anything reads it
-// (the CSRF check reads forms). A roster file may itself be 2 MB, so its
-// import may bring a little more, and one announced as larger is
-// refused with a message that says what to do.
-func bodyLimit() echo.MiddlewareFunc {
-	general := middleware.BodyLimit("2M")
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		limited := general(next)
-		return func(c echo.Context) error {
-			if c.Path() != importPath {
-				return limited(c)
-			}
-			req := c.Request()
-			if req.ContentLength > importMaxBody {
-				return signon.KeyedError(signon.EINVALID, "roster.import.too_large",
-					"The file is larger than 2 MB. Split it into smaller files and import them one after the other.")
-			}
-			req.Body = http.MaxBytesReader(c.Response(), req.Body, importMaxBody)
-			return next(c)
-		}
-	}
-}
-
-// importText is the file of the upload, or the text pasted or sent back
-// from the preview.
-func importText(c echo.Context) (string, error) {
-	if err := c.Request().ParseMultipartForm(importMaxBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		return "", err
-	}
-	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
-		if fh.Size > importMaxBytes {
-			return "", errImportTooLarge
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return "", err
-		}
-		defer f.Close()
-		b, err := io.ReadAll(io.LimitReader(f, importMaxBytes+1))
-		return string(b), err
-	}
-	return c.FormValue("csv"), nil
-}
-
 // checkImport reads text as a roster file and checks every row: as a
 // member, against the rows before it, and against the roster.
 func (s *Server) checkImport(c echo.Context, text string) ([]memberImportRow, error) {
-	t := s.translator(c)
-	table, err := csvin.Read(strings.NewReader(text), memberColumns, []string{"name"},
-		csvin.Limits{MaxBytes: importMaxBytes, MaxRows: importMaxRows})
+	parsed, err := signon.ParseMemberCSV([]byte(text))
 	if err != nil {
 		return nil, err
 	}
-	if len(table.Rows) == 0 {
-		return nil, &csvin.Error{Code: csvin.ErrEmpty}
-	}
-	rows := make([]memberImportRow, len(table.Rows))
-	firstRow := map[string]int{} // organization key → first row naming it
 	var keys []string
-	for i, r := range table.Rows {
-		in := signon.MemberInput{
-			Name: r.Get("name"), ContactName: r.Get("contact_name"), Email: r.Get("email"), City: r.Get("city"),
-			Region: r.Get("state"), Country: r.Get("country"), Website: r.Get("website"), Language: r.Get("language"),
+	for _, r := range parsed {
+		if r.Value != nil {
+			keys = append(keys, r.Value.OrgKey)
 		}
-		row := memberImportRow{Number: r.Number, Input: in}
-		m, err := in.Validate()
-		problems := signon.ErrorFields(err)
-		switch {
-		case err != nil && problems == nil:
-			return nil, err
-		case err == nil:
-			if first, ok := firstRow[m.OrgKey]; ok {
-				problems = signon.Problems{"name": {Code: signon.ProblemDuplicateRow, Limit: first}}
-			} else {
-				firstRow[m.OrgKey] = r.Number
-				keys = append(keys, m.OrgKey)
-				row.Member = m
-			}
-		}
-		row.Problems = rowProblems(t, problems)
-		rows[i] = row
 	}
 	onRoster, err := s.db.MembersByOrgKey(c.Request().Context(), keys)
 	if err != nil {
 		return nil, err
 	}
-	for i, r := range rows {
-		if r.Member == nil {
-			continue
+	t := s.translator(c)
+	rows := make([]memberImportRow, len(parsed))
+	for i, r := range parsed {
+		if r.Value != nil && onRoster[r.Value.OrgKey] != nil {
+			r.Problems.Add("name", signon.ProblemOnRoster, 0)
+			r.Value = nil
 		}
-		if _, ok := onRoster[r.Member.OrgKey]; ok {
-			rows[i].Member = nil
-			rows[i].Problems = rowProblems(t, signon.Problems{"name": {Code: signon.ProblemOnRoster}})
-		}
+		rows[i] = memberImportRow{Number: r.Number, Member: r.Value, Input: r.Input, Problems: rowProblems(t, r.Problems)}
 	}
 	return rows, nil
 }
 
-// rowProblems lists a row's problems by the file's column names.
+// rowProblems lists a row's problems by the file's column names, those
+// of the row as a whole first.
 func rowProblems(t *translator, problems signon.Problems) []fieldProblem {
 	var out []fieldProblem
-	for _, column := range memberColumns {
+	if p, ok := problems["row"]; ok {
+		out = append(out, fieldProblem{Message: t.Problem(p)})
+	}
+	for _, column := range signon.MemberColumns {
 		field := column
 		if column == "state" {
 			field = "region"
@@ -238,28 +144,4 @@ func rowProblems(t *translator, problems signon.Problems) []fieldProblem {
 		}
 	}
 	return out
-}
-
-// csvErrorMessage says in the person's language what is wrong with a
-// file as a whole; columns are the ones the file may have.
-func csvErrorMessage(t *translator, e *csvin.Error, columns []string) string {
-	switch e.Code {
-	case csvin.ErrTooLarge:
-		return t.T("csv.error.too_large", "MB", e.Limit>>20)
-	case csvin.ErrTooManyRows:
-		return t.T("csv.error.too_many_rows", "Limit", e.Limit)
-	case csvin.ErrNotUTF8:
-		return t.T("csv.error.not_utf8", "Row", e.Row)
-	case csvin.ErrMalformed:
-		return t.T("csv.error.malformed", "Row", e.Row)
-	case csvin.ErrUnknownColumn:
-		return t.T("csv.error.unknown_column", "Column", e.Column, "Columns", strings.Join(columns, ", "))
-	case csvin.ErrDuplicate:
-		return t.T("csv.error.duplicate_column", "Column", e.Column)
-	case csvin.ErrMissingColumn:
-		return t.T("csv.error.missing_column", "Column", e.Column)
-	case csvin.ErrExtraCells:
-		return t.T("csv.error.extra_cells", "Row", e.Row)
-	}
-	return t.T("csv.error.empty")
 }

@@ -162,6 +162,9 @@ func TestRoster_Import(t *testing.T) {
 			res := c.postMultipart("/coordinate/members/import", url.Values{}, tc.file)
 			wantIn(t, res, http.StatusUnprocessableEntity, tc.want)
 		}
+		// Text beyond the header's columns is a problem of its row.
+		wantIn(t, c.postMultipart("/coordinate/members/import", url.Values{}, "name,state,country\nCasa Nueva,Nuevo León,México,notes\n"),
+			http.StatusUnprocessableEntity, "The row has more cells than the header&#39;s 3 columns.")
 		// A request far larger than any file is refused before it is read.
 		res = c.postMultipart("/coordinate/members/import", url.Values{}, strings.Repeat("x", 3<<20))
 		wantIn(t, res, http.StatusUnprocessableEntity, "The file is larger than 2 MB.")

@@ -8,8 +8,6 @@ package server
 // nothing it would not have shown.
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -24,7 +22,7 @@ type importPage struct {
 	Changeable bool
 	Columns    []string
 	MaxRows    int
-	MaxKB      int
+	MaxMB      int
 	Rows       []importRow // the preview; empty before an upload
 	Problems   int         // rows with problems
 	Valid      bool
@@ -35,7 +33,7 @@ type importPage struct {
 
 // importRow is a preview line.
 type importRow struct {
-	Line         int
+	Number       int
 	Organization string
 	SignerName   string
 	Email        string
@@ -55,7 +53,7 @@ func (s *Server) newImportPage(c echo.Context, st *signon.Statement) importPage 
 	p := s.newPage(c, "")
 	p.Title, p.NoIndex, p.Path = p.T("review.import.title"), true, manageURL(st.ID)+"/import"
 	return importPage{page: p, Statement: st, Changeable: st.CheckSignaturesChangeable() == nil,
-		Columns: signon.ImportColumns, MaxRows: signon.MaxImportRows, MaxKB: signon.MaxImportBytes / 1024}
+		Columns: signon.SignatureColumns, MaxRows: signon.MaxImportRows, MaxMB: signon.MaxImportBytes >> 20}
 }
 
 func (s *Server) handleImportForm(c echo.Context) error {
@@ -71,37 +69,6 @@ func errNoFile() error {
 	return signon.KeyedError(signon.EINVALID, "review.import.error.no_file", "Choose a CSV file to import.")
 }
 
-// uploadedCSV reads the uploaded file, or the pasted text when no file
-// was chosen, refusing more than signon.MaxImportBytes.
-func uploadedCSV(c echo.Context) ([]byte, error) {
-	fh, err := c.FormFile("file")
-	switch {
-	case errors.Is(err, http.ErrMissingFile):
-		text := c.FormValue("csv")
-		if text == "" {
-			return nil, errNoFile()
-		}
-		return []byte(text), nil
-	case err != nil:
-		return nil, signon.Errorf(signon.EINVALID, "Malformed form.")
-	case fh.Size > signon.MaxImportBytes:
-		return nil, &signon.ImportError{Code: signon.ImportTooBig, Limit: signon.MaxImportBytes}
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, signon.MaxImportBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) == 0 {
-		return nil, errNoFile()
-	}
-	return data, nil
-}
-
 // handleImportPreview validates an uploaded file and shows every row with
 // its problems, and the confirmation when there are none.
 func (s *Server) handleImportPreview(c echo.Context) error {
@@ -110,15 +77,18 @@ func (s *Server) handleImportPreview(c echo.Context) error {
 		return err
 	}
 	data := s.newImportPage(c, st)
-	csv, err := uploadedCSV(c)
+	csv, err := importText(c)
+	if err == nil && csv == "" {
+		err = errNoFile()
+	}
 	if err != nil {
-		if signon.ErrorCode(err) != signon.EINVALID {
+		if data.Error = importError(data.translator, err, signon.SignatureColumns); data.Error == "" {
 			return err
 		}
-		data.Error, data.Text = importError(data.page, err), c.FormValue("csv")
+		data.Text = c.FormValue("csv")
 		return s.render(c, http.StatusUnprocessableEntity, "review_import", data)
 	}
-	sigs, err := s.previewImport(c, &data, csv)
+	sigs, err := s.previewImport(c, &data, []byte(csv))
 	if err != nil {
 		return err
 	}
@@ -139,7 +109,7 @@ func (s *Server) handleImportConfirm(c echo.Context) error {
 	data := s.newImportPage(c, st)
 	csv := c.FormValue("csv")
 	if csv == "" {
-		data.Error = importError(data.page, errNoFile())
+		data.Error = data.page.Error(errNoFile())
 		return s.render(c, http.StatusUnprocessableEntity, "review_import", data)
 	}
 	sigs, err := s.previewImport(c, &data, []byte(csv))
@@ -179,10 +149,9 @@ func (s *Server) previewImport(c echo.Context, data *importPage, csv []byte) ([]
 	}
 	rows, err := signon.ParseSignatureCSV(csv, data.Statement)
 	if err != nil {
-		if signon.ErrorCode(err) != signon.EINVALID {
+		if data.Error = importError(p.translator, err, signon.SignatureColumns); data.Error == "" {
 			return nil, err
 		}
-		data.Error = importError(p, err)
 		if len(csv) <= signon.MaxImportBytes {
 			data.Text = string(csv)
 		}
@@ -190,8 +159,8 @@ func (s *Server) previewImport(c echo.Context, data *importPage, csv []byte) ([]
 	}
 	var keys []string
 	for _, r := range rows {
-		if r.Signature != nil {
-			keys = append(keys, r.Signature.OrgKey)
+		if r.Value != nil {
+			keys = append(keys, r.Value.OrgKey)
 		}
 	}
 	standing, err := s.db.StandingSignatures(c.Request().Context(), data.Statement.ID, keys)
@@ -200,15 +169,15 @@ func (s *Server) previewImport(c echo.Context, data *importPage, csv []byte) ([]
 	}
 	var sigs []*signon.Signature
 	for _, r := range rows {
-		if r.Signature != nil && standing[r.Signature.OrgKey] != nil {
+		if r.Value != nil && standing[r.Value.OrgKey] != nil {
 			r.Problems.Add("organization", signon.ProblemAlreadySigned, 0)
-			r.Signature = nil
+			r.Value = nil
 		}
-		row := importRow{Line: r.Line, Organization: r.Input.Organization, SignerName: r.Input.SignerName, Email: r.Input.Email}
-		if r.Signature != nil {
-			row.Organization, row.SignerName, row.Email = r.Signature.Organization, r.Signature.SignerName, r.Signature.Email
-			row.Place = placeOf(p, r.Signature)
-			sigs = append(sigs, r.Signature)
+		row := importRow{Number: r.Number, Organization: r.Input.Organization, SignerName: r.Input.SignerName, Email: r.Input.Email}
+		if sig := r.Value; sig != nil {
+			row.Organization, row.SignerName, row.Email = sig.Organization, sig.SignerName, sig.Email
+			row.Place = placeOf(p, sig)
+			sigs = append(sigs, sig)
 		}
 		for _, f := range append([]signatureField{{Name: "row"}}, signatureFields...) {
 			if pr, ok := r.Problems[f.Name]; ok {
@@ -226,15 +195,6 @@ func (s *Server) previewImport(c echo.Context, data *importPage, csv []byte) ([]
 	}
 	data.Valid, data.CSV = true, string(csv)
 	return sigs, nil
-}
-
-// importError says what is wrong with a whole file.
-func importError(p *page, err error) string {
-	var ie *signon.ImportError
-	if errors.As(err, &ie) {
-		return p.T("review.import.error."+ie.Code, "Column", ie.Column, "Line", ie.Line, "Limit", ie.Limit/1024, "Rows", signon.MaxImportRows)
-	}
-	return p.Error(err)
 }
 
 // placeOf is where a signatory is, in the page's words.

@@ -94,6 +94,24 @@ func LookupCountry(code string) (Country, bool) {
 	return c, ok
 }
 
+// ParseCountry reads a country as a spreadsheet cell holds it: an
+// alpha-2 code, or the country's name in English or Spanish ("Mexico",
+// "México", "estados unidos"), and returns its code. Anything else is
+// returned trimmed, for validation to refuse.
+func ParseCountry(cell string) string {
+	cell = strings.TrimSpace(cell)
+	if cell == "" || len(cell) == 2 {
+		return cell
+	}
+	name := foldName(cell)
+	for _, c := range countriesByCode {
+		if foldName(c.NameEN) == name || foldName(c.NameES) == name {
+			return c.Code
+		}
+	}
+	return cell
+}
+
 // Countries returns every country named in lang: US, MX and CA first, then
 // the rest in that language's alphabetical order.
 func Countries(lang string) []Country {

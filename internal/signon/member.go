@@ -43,8 +43,8 @@ const (
 type MemberInput struct {
 	Name        string
 	ContactName string
-	Country     string
-	Region      string // a code (US-TX or TX) or a name in English or Spanish
+	Country     string // a code or a name, read by ParseCountry
+	Region      string // a code (US-TX or TX) or a name, read by ParseRegion
 	City        string
 	Website     string
 	Email       string
@@ -59,7 +59,8 @@ func (in MemberInput) Validate() (*Member, error) {
 	requireText(p, "name", name, MaxOrganization)
 	contact := collapseSpace(in.ContactName)
 	optionalText(p, "contact_name", contact, MaxContactName)
-	country, region := checkPlace(p, in.Country, resolveRegion(in.Country, in.Region))
+	country := ParseCountry(in.Country)
+	country, region := checkPlace(p, country, ParseRegion(country, in.Region))
 	city := collapseSpace(in.City)
 	optionalText(p, "city", city, MaxCity)
 	website := checkWebsite(p, in.Website)
@@ -83,39 +84,6 @@ func (in MemberInput) Validate() (*Member, error) {
 	}
 	return &Member{Name: name, OrgKey: key, ContactName: contact, Country: country, Region: region,
 		City: city, Website: website, Email: email, Language: lang}, nil
-}
-
-// resolveRegion turns what a spreadsheet holds for a state into its ISO
-// 3166-2 code: "TX" and "tx" become "US-TX", "Nuevo León" and "nuevo leon"
-// become "MX-NLE", in the country given (the United States when none).
-// Anything it does not recognize is returned as it is, for checkPlace to
-// report.
-func resolveRegion(country, region string) string {
-	region = strings.TrimSpace(region)
-	country = strings.ToUpper(strings.TrimSpace(country))
-	if country == "" {
-		country = "US"
-	}
-	if region == "" || !RegionRequired(country) {
-		return region
-	}
-	if _, ok := LookupRegion(region); ok {
-		return region
-	}
-	if r, ok := LookupRegion(country + "-" + region); ok {
-		return r.Code
-	}
-	folded := foldRegionName(region)
-	for _, r := range RegionsOf(country) {
-		if folded == foldRegionName(r.NameEN) || folded == foldRegionName(r.NameES) {
-			return r.Code
-		}
-	}
-	return region
-}
-
-func foldRegionName(s string) string {
-	return strings.Join(strings.Fields(foldPunctuation(foldAccents(strings.ToLower(s)))), " ")
 }
 
 // MemberFilter selects members of the roster.

@@ -1,6 +1,7 @@
 package signon_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,45 @@ func TestMemberInput_Validate(t *testing.T) {
 				t.Errorf("Validate(%+v) problem at %s = %q, want %q", tc.in, field, fields[field].Code, code)
 			}
 		}
+	}
+}
+
+func TestParseMemberCSV(t *testing.T) {
+	t.Parallel()
+	data := "\uFEFFName;Contact name;State;Country\r\n" +
+		"Red Fronteriza;Luis;tx;\r\n" +
+		";;;\r\n" +
+		"Red Migrante;Ana;Nuevo León;México\r\n" +
+		"RED FRONTERIZA, Inc.;;NM;\r\n" +
+		"Centro;;Narnia;US;notes\r\n" +
+		"Casa;;CO;;;\r\n"
+	rows, err := signon.ParseMemberCSV([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		place := ""
+		if r.Value != nil {
+			place = r.Value.Country + " " + r.Value.Region
+		}
+		got = append(got, fmt.Sprintf("%d %q %s %v", r.Number, r.Input.Name, place, r.Problems))
+	}
+	want := []string{
+		`2 "Red Fronteriza" US US-TX map[]`,
+		`4 "Red Migrante" MX MX-NLE map[]`,
+		`5 "RED FRONTERIZA, Inc."  map[name:{duplicate_row 2}]`,
+		`6 "Centro"  map[region:{unknown_region 0} row:{extra_cells 4}]`,
+		`7 "Casa" US US-CO map[]`, // empty cells beyond the header are no problem
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if signon.ImportValid(rows) {
+		t.Error("ImportValid = true for rows with problems")
+	}
+	if ok, _ := signon.ParseMemberCSV([]byte("name,state\nCasa,TX\n")); !signon.ImportValid(ok) {
+		t.Errorf("ImportValid = false for %v", ok[0].Problems)
 	}
 }
 

@@ -83,6 +83,13 @@ func joinInitials(words []string) []string {
 	return out
 }
 
+// foldName folds a place's name for comparison: case, accents,
+// punctuation and spacing do not count, so "Nuevo León", "nuevo leon" and
+// "Nuevo-Leon" are one name.
+func foldName(s string) string {
+	return strings.Join(strings.Fields(foldPunctuation(foldAccents(strings.ToLower(s)))), " ")
+}
+
 // foldAccents removes combining marks: "Michoacán" → "Michoacan".
 func foldAccents(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)

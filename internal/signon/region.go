@@ -163,6 +163,36 @@ func LookupRegion(code string) (Region, bool) {
 	return r, ok
 }
 
+// ParseRegion reads a state or province of country (the United States
+// when empty) as a spreadsheet cell holds it: an ISO 3166-2 code
+// ("US-TX", "us-tx"), the part after the country's ("TX"), or the
+// region's name in English or Spanish, accents ignored ("Nuevo León",
+// "nuevo leon"), and returns its code. Anything else is returned trimmed,
+// for validation to refuse.
+func ParseRegion(country, cell string) string {
+	cell = strings.TrimSpace(cell)
+	country = strings.ToUpper(strings.TrimSpace(country))
+	if country == "" {
+		country = "US"
+	}
+	if cell == "" {
+		return ""
+	}
+	if _, ok := LookupRegion(cell); ok {
+		return cell
+	}
+	if r, ok := LookupRegion(country + "-" + cell); ok {
+		return r.Code
+	}
+	name := foldName(cell)
+	for _, r := range regionsByCountry[country] {
+		if foldName(r.NameEN) == name || foldName(r.NameES) == name {
+			return r.Code
+		}
+	}
+	return cell
+}
+
 // RegionsOf returns the regions of country sorted by English name, or nil if
 // the country has no catalog. The slice is a copy so callers may reorder it.
 func RegionsOf(country string) []Region {

@@ -216,3 +216,47 @@ func TestLookupCountry(t *testing.T) {
 		})
 	}
 }
+
+func TestParseRegion(t *testing.T) {
+	for _, tt := range []struct{ country, cell, want string }{
+		{"", "TX", "US-TX"},
+		{"us", "tx", "US-TX"},
+		{"US", " US-TX ", "US-TX"},
+		{"", "us-nm", "us-nm"}, // a full code, upper-cased by validation
+		{"", " new  MEXICO ", "US-NM"},
+		{"", "Nuevo México", "US-NM"}, // the Spanish name
+		{"US", "Nuevo Mexico", "US-NM"},
+		{"MX", "Nuevo León", "MX-NLE"},
+		{"mx", "nuevo-leon", "MX-NLE"},
+		{"MX", "cmx", "MX-CMX"},
+		{"CA", "Columbia Británica", "CA-BC"},
+		{"CA", "ontario", "CA-ON"},
+		{"MX", "Texas", "Texas"}, // not a state of Mexico: left for validation to refuse
+		{"GT", "Escuintla", "Escuintla"},
+		{"", "Narnia", "Narnia"},
+		{"MX", "  ", ""},
+	} {
+		if got := ParseRegion(tt.country, tt.cell); got != tt.want {
+			t.Errorf("ParseRegion(%q, %q) = %q, want %q", tt.country, tt.cell, got, tt.want)
+		}
+	}
+}
+
+func TestParseCountry(t *testing.T) {
+	for _, tt := range []struct{ cell, want string }{
+		{"MX", "MX"},
+		{" mx ", "mx"}, // a code, upper-cased by validation
+		{"Mexico", "MX"},
+		{"México", "MX"},
+		{"estados unidos", "US"},
+		{"United States", "US"},
+		{"CANADÁ", "CA"},
+		{"Guatemala", "GT"},
+		{"Narnia", "Narnia"},
+		{"", ""},
+	} {
+		if got := ParseCountry(tt.cell); got != tt.want {
+			t.Errorf("ParseCountry(%q) = %q, want %q", tt.cell, got, tt.want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -20,12 +19,8 @@ const MaxRejectionReason = 500
 // ReasonMerged is the rejection reason of a signature merged into another.
 const ReasonMerged = "merged"
 
-// Problem codes of review and import.
-const (
-	ProblemDuplicateRow  = "duplicate_row"  // Limit is the row that has the organization already
-	ProblemAlreadySigned = "already_signed" // the organization has a standing signature
-	ProblemExtraCells    = "extra_cells"    // a row has more cells than the header has columns
-)
+// ProblemAlreadySigned: the organization has a standing signature.
+const ProblemAlreadySigned = "already_signed"
 
 // CanDecide reports whether a coordinator may move a signature from one
 // status to another: approving or rejecting what awaits a decision, and
@@ -243,9 +238,4 @@ type ReviewService interface {
 	AddSignature(ctx context.Context, sig *Signature, by int64) error
 	// ImportSignatures stores every one of sigs, or none.
 	ImportSignatures(ctx context.Context, statementID int64, sigs []*Signature, by int64) error
-}
-
-// foldName folds a name for comparison: case, accents and spacing.
-func foldName(s string) string {
-	return strings.Join(strings.Fields(foldAccents(strings.ToLower(s))), " ")
 }

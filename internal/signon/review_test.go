@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/signon-coalition/signon/internal/csvin"
 )
 
 func reviewStatement() *Statement {
@@ -142,19 +144,19 @@ func TestParseSignatureCSV(t *testing.T) {
 		}
 		if !ImportValid(rows) {
 			for _, r := range rows {
-				t.Errorf("line %d: %v", r.Line, r.Problems)
+				t.Errorf("line %d: %v", r.Number, r.Problems)
 			}
 			t.FailNow()
 		}
 		got := []string{}
 		for _, r := range rows {
-			got = append(got, fmt.Sprintf("%d %s %s %s", r.Line, r.Signature.Organization, r.Signature.Country, r.Signature.Region))
+			got = append(got, fmt.Sprintf("%d %s %s %s", r.Number, r.Value.Organization, r.Value.Country, r.Value.Region))
 		}
 		want := "[2 Frontera Unida US US-TX 3 Casa, Inc. US US-NM 5 Red Mexicana MX MX-CHH 6 Centro CA CA-ON]"
 		if fmt.Sprint(got) != want {
 			t.Errorf("rows = %v, want %v", got, want)
 		}
-		if s := rows[0].Signature; s.StatementID != st.ID || s.StatementVersion != st.Version || s.Language != "en" {
+		if s := rows[0].Value; s.StatementID != st.ID || s.StatementVersion != st.Version || s.Language != "en" {
 			t.Errorf("signature = %+v", s)
 		}
 	})
@@ -179,11 +181,11 @@ func TestParseSignatureCSV(t *testing.T) {
 			"5 map[row:{extra_cells 8}]",
 		}
 		for i, r := range rows {
-			if got := fmt.Sprintf("%d %v", r.Line, r.Problems); i >= len(want) || got != want[i] {
+			if got := fmt.Sprintf("%d %v", r.Number, r.Problems); i >= len(want) || got != want[i] {
 				t.Errorf("row %d = %s, want %v", i, got, want[min(i, len(want)-1)])
 			}
-			if (r.Signature == nil) != (len(r.Problems) > 0) {
-				t.Errorf("row %d: signature %v with problems %v", i, r.Signature, r.Problems)
+			if (r.Value == nil) != (len(r.Problems) > 0) {
+				t.Errorf("row %d: signature %v with problems %v", i, r.Value, r.Problems)
 			}
 		}
 	})
@@ -196,26 +198,23 @@ func TestParseSignatureCSV(t *testing.T) {
 		}
 		for _, tt := range []struct {
 			name, data string
-			want       ImportError
+			want       csvin.Error
 		}{
-			{"Empty", "", ImportError{Code: ImportEmpty}},
-			{"HeaderOnly", header, ImportError{Code: ImportNoRows}},
-			{"NotUTF8", header + "Caf\xe9,Ana,,a@example.org,,US,TX,\n", ImportError{Code: ImportNotUTF8}},
-			{"Unknown", "organization,signer_name,email,phone\n", ImportError{Code: ImportUnknownColumn, Column: "phone", Line: 1}},
-			{"Twice", "organization,signer_name,email,Email\n", ImportError{Code: ImportDuplicateColumn, Column: "email", Line: 1}},
-			{"Missing", "organization,signer_name\nA,B\n", ImportError{Code: ImportMissingColumn, Column: "email"}},
-			{"Malformed", header + "A,\"B,,a@example.org\n", ImportError{Code: ImportMalformed, Line: 2}},
-			{"TooBig", header + strings.Repeat("x", MaxImportBytes), ImportError{Code: ImportTooBig, Limit: MaxImportBytes}},
-			{"TooManyRows", many.String(), ImportError{Code: ImportTooManyRows, Limit: MaxImportRows, Line: MaxImportRows + 2}},
+			{"Empty", "", csvin.Error{Code: csvin.ErrEmpty}},
+			{"HeaderOnly", header, csvin.Error{Code: csvin.ErrEmpty}},
+			{"NotUTF8", header + "Caf\xe9,Ana,,a@example.org,,US,TX,\n", csvin.Error{Code: csvin.ErrNotUTF8, Row: 2}},
+			{"Unknown", "organization,signer_name,email,phone\n", csvin.Error{Code: csvin.ErrUnknownColumn, Column: "phone", Row: 1}},
+			{"Twice", "organization,signer_name,email,Email\n", csvin.Error{Code: csvin.ErrDuplicate, Column: "Email", Row: 1}},
+			{"Missing", "organization,signer_name\nA,B\n", csvin.Error{Code: csvin.ErrMissingColumn, Column: "email", Row: 1}},
+			{"Malformed", header + "A,\"B,,a@example.org\n", csvin.Error{Code: csvin.ErrMalformed, Row: 2}},
+			{"TooBig", header + strings.Repeat("x", MaxImportBytes), csvin.Error{Code: csvin.ErrTooLarge, Limit: MaxImportBytes}},
+			{"TooManyRows", many.String(), csvin.Error{Code: csvin.ErrTooManyRows, Limit: MaxImportRows}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				rows, err := ParseSignatureCSV([]byte(tt.data), st)
-				var ie *ImportError
-				if !errors.As(err, &ie) || *ie != tt.want {
-					t.Fatalf("ParseSignatureCSV = %d rows, %v; want %+v", len(rows), err, tt.want)
-				}
-				if ErrorCode(err) != EINVALID {
-					t.Errorf("code %q, want invalid", ErrorCode(err))
+				var ce *csvin.Error
+				if !errors.As(err, &ce) || *ce != tt.want {
+					t.Fatalf("ParseSignatureCSV = %d rows, %v; want %v", len(rows), err, &tt.want)
 				}
 			})
 		}
