@@ -115,7 +115,10 @@ func TestCrash_PendingEmails(t *testing.T) {
 				t.Fatalf("signature %d: %s", i, res.Status)
 			}
 		}
-		// Deliveries are being tried and refused: the emails are pending.
+		// Deliveries are being tried and refused: the emails are pending,
+		// and the one whose recipient was just refused is still in its
+		// job when the process dies, so both ways a crash leaves an email
+		// are covered: waiting for a retry, and cut off mid-delivery.
 		for deadline := time.Now().Add(time.Minute); smtp.Attempts() == 0; time.Sleep(20 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatalf("no delivery attempted\nstderr:\n%s", app.stderr)
@@ -128,9 +131,10 @@ func TestCrash_PendingEmails(t *testing.T) {
 
 		smtp.SetFailing(false) // the mail server is back
 		startChild(t, dbURL, smtp.URL())
-		// A delivery refused twice before the crash is retried 16 s
-		// after the second refusal; one cut off mid-delivery is rescued
-		// after two minutes. Wait for every one of them.
+		// A delivery refused before the crash is retried at most 16 s
+		// after its refusal; one cut off mid-delivery is run again once
+		// River takes it for lost, two minutes after it started. Wait
+		// for every one of them.
 		deadline := time.Now().Add(4 * time.Minute)
 		for {
 			received := map[string]bool{}
