@@ -88,7 +88,7 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 		}
 	}
 	switch tls := u.Query().Get("tls"); {
-	case u.Scheme == "smtps":
+	case u.Scheme == "smtps" && tls == "":
 		opts = append(opts, gomail.WithSSL())
 		port = cmpOr(port, 465)
 	case u.Scheme == "smtp" && tls == "none":
