@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/signon-coalition/signon/internal/signon"
 	"github.com/signon-coalition/signon/internal/store"
@@ -39,6 +41,27 @@ func BenchmarkCreateSignature(b *testing.B) {
 					i := int(n.Add(1))
 					sig := newSignature(st.ID, fmt.Sprintf("Organization %d", i), benchRegions[i%len(benchRegions)])
 					if err := db.CreateSignature(ctx, sig, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			// As the sign form stores one on a statement that asks for
+			// confirmation: with the signer's two links and the email,
+			// whose delivery job is inserted in the same transaction.
+			b.Run("WithEmail", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					i := int(n.Add(1))
+					sig := newSignature(st.ID, fmt.Sprintf("Organization %d", i), benchRegions[i%len(benchRegions)])
+					sig.Status = signon.SignatureUnconfirmed
+					now := time.Now()
+					tokens := []*signon.SignatureToken{
+						signon.NewSignatureToken(fmt.Sprintf("confirm-%d", i), signon.TokenConfirm, now),
+						signon.NewSignatureToken(fmt.Sprintf("manage-%d", i), signon.TokenManage, now),
+					}
+					e := &signon.Email{Kind: signon.EmailConfirm, ToAddress: sig.Email, Language: "en",
+						Subject: "Confirm your signature", TextBody: strings.Repeat("text ", 200), HTMLBody: strings.Repeat("<p>html</p>", 200)}
+					if err := db.CreateSignature(ctx, sig, tokens, e); err != nil {
 						b.Fatal(err)
 					}
 				}
