@@ -29,6 +29,8 @@ type Store interface {
 	TransitionStatement(ctx context.Context, id int64, action signon.Action, at *time.Time, now time.Time, by int64) (*signon.Statement, error)
 	CreateSignature(ctx context.Context, s *signon.Signature, tokens []*signon.SignatureToken, emails ...*signon.Email) error
 	SaveTranslation(ctx context.Context, statementID int64, text *signon.StatementText, by int64) error
+	CreateMember(ctx context.Context, m *signon.Member) error
+	MemberIDByOrgKey(ctx context.Context, key string) (*int64, error)
 }
 
 // noAccount is the "by" of changes Signon makes on its own rather than a
@@ -41,6 +43,9 @@ const noAccount int64 = 0
 // so running it at every start changes nothing after the first.
 func Seed(ctx context.Context, db Store, now time.Time) error {
 	now = now.UTC().Truncate(time.Minute)
+	if err := seedRoster(ctx, db); err != nil {
+		return err
+	}
 	letter, err := seed(ctx, db, sampleLetter(now), now)
 	if err != nil {
 		return err
@@ -94,6 +99,9 @@ func seed(ctx context.Context, db Store, sm sample, now time.Time) (*signon.Stat
 			return nil, fmt.Errorf("sample signature %q: %w", who.org, err)
 		}
 		sig.Status, sig.Source = signon.SignatureApproved, signon.SourceManual
+		if sig.MemberID, err = db.MemberIDByOrgKey(ctx, sig.OrgKey); err != nil {
+			return nil, fmt.Errorf("sample signature %q: %w", who.org, err)
+		}
 		err = db.CreateSignature(ctx, sig, nil)
 		if err != nil && signon.ErrorKey(err) != "error.already_signed" {
 			return nil, fmt.Errorf("sample signature %q: %w", who.org, err)
@@ -246,6 +254,41 @@ organizations (sample data).
 `
 
 // signatory is a fictional organization that signs the sample statements.
+// seedRoster puts two thirds of the sample signatories on the roster,
+// and a few sample members who have signed nothing, so a statement's
+// members page shows who has signed and who has not. A member already on
+// the roster is left as it is.
+func seedRoster(ctx context.Context, db Store) error {
+	var roster []signatory
+	for i, s := range signatories {
+		if i%3 != 2 {
+			roster = append(roster, s)
+		}
+	}
+	for _, s := range append(roster, unsignedMembers...) {
+		in := s.input()
+		m, err := signon.MemberInput{Name: s.org, ContactName: s.name, Email: in.Email, City: s.city,
+			Country: in.Country, Region: s.region, Language: s.lang}.Validate()
+		if err == nil {
+			err = db.CreateMember(ctx, m)
+		}
+		if err != nil && signon.ErrorCode(err) != signon.ECONFLICT {
+			return fmt.Errorf("sample member %q: %w", s.org, err)
+		}
+	}
+	return nil
+}
+
+// unsignedMembers are sample members who have not signed the letter yet.
+var unsignedMembers = []signatory{
+	{"Sample Tenant Union of San Antonio", "Irene Ejemplo", "Organizer", "San Antonio", "US-TX", "es"},
+	{"Sample Mixteco Community Network", "Juan Ejemplo", "Coordinator", "Oxnard", "US-CA", "es"},
+	{"Sample Refugee Welcome Committee of Atlanta", "Ruth Sample", "Chair", "Atlanta", "US-GA", "en"},
+	{"Sample Asylum Seekers Legal Clinic", "Omar Sample", "Attorney", "Chicago", "US-IL", "en"},
+	{"Sample Casa del Migrante de Tijuana", "Paula Ejemplo", "Directora", "Tijuana", "MX-BCN", "es"},
+	{"Sample Domestic Workers Collective of Miami", "Carmen Ejemplo", "Organizer", "Miami", "US-FL", "es"},
+}
+
 type signatory struct {
 	org, name, title, city, region, lang string
 }

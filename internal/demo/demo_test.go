@@ -40,6 +40,30 @@ func TestSeed(t *testing.T) {
 				}
 			})
 
+			t.Run("Roster", func(t *testing.T) {
+				letter := statement(t, db, demo.LetterSlug)
+				standings, err := db.MemberStandings(ctx, letter.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				signed := 0
+				for _, m := range standings {
+					if m.Signature != nil {
+						signed++
+						if m.Signature.MemberID == nil || *m.Signature.MemberID != m.ID {
+							t.Errorf("%s signed without being linked to its member", m.Name)
+						}
+					}
+					if !strings.HasPrefix(m.Name, "Sample ") || m.ContactName == "" || m.Email == "" {
+						t.Errorf("member %+v is not a complete sample", m.Member)
+					}
+				}
+				// Some members have signed the letter and some have not.
+				if signed < 20 || len(standings)-signed < 5 {
+					t.Errorf("%d members, %d signed: want most but not all to have signed", len(standings), signed)
+				}
+			})
+
 			t.Run("LetterIsOpen", func(t *testing.T) {
 				letter := statement(t, db, demo.LetterSlug)
 				if letter.Kind != signon.KindLetter || !letter.AcceptsSignatures(now) {
