@@ -17,12 +17,15 @@ import (
 	"github.com/signon-coalition/signon/internal/store/storetest"
 )
 
+// confirmLink is a confirmation link as Signon writes one, with a token.
+const confirmLink = "https://sign.example.org/confirm/hV3x0hZ4S6Vx0mE3fX8Qb2r1Yc7aL9nP0kT5uW2dJ4s"
+
 func newEmail(to string) *signon.Email {
 	return &signon.Email{
 		Kind: signon.EmailConfirm, ToAddress: to, Language: "es",
 		Subject:  "Confirma tu firma: Carta a los líderes",
-		TextBody: "Abre este enlace: https://sign.example.org/c/abc\n",
-		HTMLBody: `<p>Abre <a href="https://sign.example.org/c/abc">este enlace</a>.</p>`,
+		TextBody: "Abre este enlace: " + confirmLink + "\n",
+		HTMLBody: `<p>Abre <a href="` + confirmLink + `">este enlace</a>.</p>`,
 	}
 }
 
@@ -92,6 +95,11 @@ func TestDeliverEmail(t *testing.T) {
 			if got.Attempts != 1 || got.SentAt == nil || got.LastError != "" {
 				t.Errorf("after delivery: attempts %d, sent at %v, error %q", got.Attempts, got.SentAt, got.LastError)
 			}
+			// The link reached the signer; the stored copy keeps no token.
+			if strings.Contains(got.TextBody+got.HTMLBody, confirmLink) ||
+				!strings.Contains(got.TextBody, "https://sign.example.org/confirm/…") {
+				t.Errorf("stored copy after delivery:\n%s\n%s", got.TextBody, got.HTMLBody)
+			}
 		})
 	}
 }
@@ -149,7 +157,8 @@ func TestDeliverEmail_Log(t *testing.T) {
 	}
 	start(t, db, "")
 	got := waitStatus(t, db, e.ID, signon.EmailLogged)
-	if got.TextBody != e.TextBody {
+	// The outbox is where it is read: the link must still work.
+	if got.TextBody != e.TextBody || got.HTMLBody != e.HTMLBody {
 		t.Errorf("logged email lost its text: %q", got.TextBody)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signon-coalition/signon/internal/signon"
 )
@@ -40,15 +41,22 @@ func TestOutbox(t *testing.T) {
 		}
 		// Once delivered, it says so.
 		app.Mail(t).To(t, "ana@example.org")
-		for range 100 {
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
 			if got, _ := app.DB.EmailByID(context.Background(), e.ID); got.Status == signon.EmailSent {
 				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the email was received but not recorded as sent")
 			}
 		}
 		c.lang = "es"
 		res = c.get("/coordinate/outbox?status=sent")
 		if !strings.Contains(res.Body, "ana@example.org") || !strings.Contains(res.Body, "Enviado") {
 			t.Errorf("sent email not listed as sent in Spanish:\n%s", res.Body)
+		}
+		res = c.get(fmt.Sprintf("/coordinate/outbox/%d", e.ID))
+		if !strings.Contains(res.Body, "ya no llevan su clave") {
+			t.Errorf("delivered email does not say its links were cut:\n%s", res.Body)
 		}
 	})
 }

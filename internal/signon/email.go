@@ -2,6 +2,7 @@ package signon
 
 import (
 	"context"
+	"regexp"
 	"time"
 )
 
@@ -45,6 +46,20 @@ type Email struct {
 	LastError   string
 	CreatedAt   time.Time
 	SentAt      *time.Time
+}
+
+// privateLink matches the token of a link that acts for its holder: a
+// signer's confirmation and private page, a member's invitation, a
+// coordinator's invitation. Tokens are 32 random bytes in base64url.
+var privateLink = regexp.MustCompile(`(/(?:confirm|my|i|invite)/)[A-Za-z0-9_-]{40,}`)
+
+// RedactPrivateLinks replaces the tokens of private links in an email's
+// body with "…". Once an email has reached its recipient's mail server,
+// its stored copy needs no working link: the outbox keeps what was sent
+// without keeping a way to act for the recipient, so the database holds
+// tokens only as hashes.
+func RedactPrivateLinks(body string) string {
+	return privateLink.ReplaceAllString(body, "${1}…")
 }
 
 // EmailFilter selects a page of the outbox, newest first.

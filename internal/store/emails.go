@@ -129,7 +129,8 @@ func (db *DB) Emails(ctx context.Context, f signon.EmailFilter) ([]*signon.Email
 
 // RecordDelivery notes one delivery attempt of email id. A failed
 // attempt keeps the email queued for River's next try; only the caller
-// knows when it was the last (status EmailFailed).
+// knows when it was the last (status EmailFailed). An email sent over
+// SMTP has the tokens of its private links removed from the stored copy.
 func (db *DB) RecordDelivery(ctx context.Context, id int64, status signon.EmailStatus, attempt error) error {
 	changes := map[string]any{"status": status, "attempts": gorm.Expr("attempts + 1"), "last_error": ""}
 	if attempt != nil {
@@ -142,14 +143,26 @@ func (db *DB) RecordDelivery(ctx context.Context, id int64, status signon.EmailS
 	if status == signon.EmailSent || status == signon.EmailLogged {
 		changes["sent_at"] = dbTime(time.Now())
 	}
-	res := db.gorm.WithContext(ctx).Model(&signon.Email{}).Where("id = ?", id).Updates(changes)
-	if res.Error != nil {
-		return fmt.Errorf("store: record delivery of email %d: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return signon.Errorf(signon.ENOTFOUND, "Email not found.")
-	}
-	return nil
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if status == signon.EmailSent {
+			// Delivered: the stored copy keeps no working private link.
+			// Without SMTP (logged) the outbox is how the message is
+			// read, so it keeps them.
+			var e signon.Email
+			if err := tx.Select("text_body", "html_body").Where("id = ?", id).Take(&e).Error; err != nil {
+				return notFound(err, "Email not found.")
+			}
+			changes["text_body"], changes["html_body"] = signon.RedactPrivateLinks(e.TextBody), signon.RedactPrivateLinks(e.HTMLBody)
+		}
+		res := tx.Model(&signon.Email{}).Where("id = ?", id).Updates(changes)
+		if res.Error != nil {
+			return fmt.Errorf("store: record delivery of email %d: %w", id, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return signon.Errorf(signon.ENOTFOUND, "Email not found.")
+		}
+		return nil
+	})
 }
 
 func normalizeEmail(e *signon.Email) {
