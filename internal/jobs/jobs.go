@@ -176,5 +176,6 @@ func (w *cleanUp) Work(ctx context.Context, _ *river.Job[cleanUpArgs]) error {
 	now := w.now()
 	_, err := w.db.DeleteExpiredSessions(ctx, now)
 	_, errLogins := w.db.DeleteExpiredLoginFailures(ctx, now)
-	return errors.Join(err, errLogins)
+	_, errTokens := w.db.DeleteExpiredTokens(ctx, now)
+	return errors.Join(err, errLogins, errTokens)
 }

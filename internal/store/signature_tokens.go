@@ -227,3 +227,15 @@ func (db *DB) SignatureListed(ctx context.Context, statementID int64, orgKey str
 	}
 	return n > 0, nil
 }
+
+// DeleteExpiredTokens removes the signers' links expired at now (a
+// confirmation link after a week, a private page after two years) and
+// returns how many there were. An expired link already answers as an
+// unknown one; deleting it only keeps the table small.
+func (db *DB) DeleteExpiredTokens(ctx context.Context, now time.Time) (int64, error) {
+	res := db.gorm.WithContext(ctx).Where("expires_at <= ?", dbTime(now)).Delete(&signon.SignatureToken{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: delete expired links: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

@@ -416,3 +416,32 @@ func TestSignerService_Withdraw(t *testing.T) {
 		})
 	}
 }
+
+func TestSignerService_DeleteExpiredTokens(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, url := storetest.OpenURL(t, dialect)
+			st := openStatement(t, db, "expiring", func(s *signon.Statement) { s.RequireConfirmation = true })
+			_, confirm, manage := createUnconfirmed(t, db, st.ID, "Casa")
+			// A week on, the confirmation link has expired; the private
+			// page's has not.
+			at := t0.Add(signon.ConfirmTokenLifetime)
+			n, err := db.DeleteExpiredTokens(ctx, at)
+			if err != nil || n != 1 {
+				t.Fatalf("DeleteExpiredTokens = %d, %v; want the confirmation link", n, err)
+			}
+			if got := storetest.Count(t, url, "SELECT count(*) FROM signature_tokens"); got != 1 {
+				t.Errorf("%d links left, want 1", got)
+			}
+			if _, err := db.SignatureByToken(ctx, manage, signon.TokenManage, at); err != nil {
+				t.Errorf("private page's link after clean-up: %v", err)
+			}
+			if _, err := db.SignatureByToken(ctx, confirm, signon.TokenConfirm, t0); signon.ErrorKey(err) != "confirm.error.invalid_link" {
+				t.Errorf("deleted confirmation link read = %v, want the invalid link", err)
+			}
+		})
+	}
+}
