@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -181,7 +182,7 @@ func fitsPhone(t *testing.T, ctx context.Context, name string) {
 		const width = document.documentElement.clientWidth;
 		if (document.documentElement.scrollWidth <= width) return [];
 		return [...document.querySelectorAll('body *')]
-			.filter(el => el.getBoundingClientRect().right > width + 1 && !el.closest('.coord-scroll, .table-scroll'))
+			.filter(el => el.getBoundingClientRect().right > width + 1 && el.parentElement.getBoundingClientRect().right <= width + 1)
 			.slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' ' + Math.round(el.getBoundingClientRect().right) + 'px');
 	})()`, &overflow))
 	if len(overflow) > 0 {
@@ -289,23 +290,48 @@ func TestBrowser_AccessibleSignerAndCoordinatorPages(t *testing.T) {
 			"Red Fronteriza,Luis,luis@example.org,El Paso,TX,,,\n" +
 			"FRONTERA UNIDA,,,,Texas,,,\n" +
 			"Centro Sin Correo,,no-email,,Narnia,,,fr\n"
-		upload := func(name, path, csv string) {
+		// upload pastes csv into the import form at path and waits for
+		// the preview to show sel.
+		upload := func(name, path, csv, sel string) {
 			t.Helper()
 			run(t, tab, name,
 				chromedp.Navigate(app.URL+path),
-				chromedp.WaitVisible(`textarea[name="csv"]`, chromedp.ByQuery),
-				choose(`textarea[name="csv"]`, csv),
-				chromedp.Click(`form:has(textarea[name="csv"]) button[type="submit"]`, chromedp.ByQuery),
-				chromedp.WaitVisible(`[role="alert"]`, chromedp.ByQuery),
+				chromedp.WaitVisible(`textarea[name="csv"]:not([hidden])`, chromedp.ByQuery),
+				choose(`textarea[name="csv"]:not([hidden])`, csv),
+				chromedp.Click(`form:has(textarea[name="csv"]:not([hidden])) button[type="submit"]`, chromedp.ByQuery),
+				chromedp.WaitVisible(sel, chromedp.ByQuery),
 			)
+		}
+		// marked fails the test unless the page in the tab marks sel as
+		// written in language lang, for screen readers to pronounce it so.
+		marked := func(name, sel, lang string) {
+			t.Helper()
+			var n int
+			run(t, tab, "find "+sel, chromedp.Evaluate(`document.querySelectorAll(`+strconv.Quote(sel+`[lang="`+lang+`"], `+sel+` [lang="`+lang+`"]`)+`).length`, &n))
+			if n == 0 {
+				t.Errorf("%s: %s is not marked as written in %q", name, sel, lang)
+			}
 		}
 		base := coordManagePath(st.ID)
 		for _, lang := range signon.Languages {
 			visit("review", base+"/review", lang)
+			// On a phone the queue's rows stack: each one's buttons are on screen.
+			var onScreen bool
+			run(t, tab, "find the approve button", chromedp.Evaluate(`(() => {
+				const b = document.querySelector('button[name="approve_one"]').getBoundingClientRect();
+				return b.width > 0 && b.left >= 0 && b.right <= document.documentElement.clientWidth })()`, &onScreen))
+			if !onScreen {
+				t.Errorf("review-%s: a signature's Approve button is off the phone's screen", lang)
+			}
+			if lang == "es" {
+				marked("review-es", ".coord-back a", "en") // the statement is in English
+			}
 			visit("review-signature", sigPath(st, corrected), lang)
 			visit("add-signature", base+"/signatures/new", lang)
-			upload("import with problems", base+"/import", signatureCSV)
+			upload("import with problems", base+"/import", signatureCSV, `[role="alert"]`)
 			check("import-problems-" + lang)
+			upload("import ready", base+"/import", signatureCSV[:strings.Index(signatureCSV, "FRONTERA")], `form[action$="/import/confirm"]`)
+			check("import-ready-" + lang)
 			visit("audit", base+"/audit", lang)
 			visit("roster", "/coordinate/members", lang)
 			run(t, tab, "a member form with errors",
@@ -315,10 +341,13 @@ func TestBrowser_AccessibleSignerAndCoordinatorPages(t *testing.T) {
 				chromedp.WaitVisible(`[name="name"][aria-invalid="true"]`, chromedp.ByQuery),
 			)
 			check("member-errors-" + lang)
-			upload("roster import with problems", "/coordinate/members/import", memberCSV)
+			upload("roster import with problems", "/coordinate/members/import", memberCSV, `[role="alert"]`)
 			check("roster-import-problems-" + lang)
+			upload("roster import ready", "/coordinate/members/import", memberCSV[:strings.Index(memberCSV, "FRONTERA")], `form:has(input[name="confirm"]) button[type="submit"]`)
+			check("roster-import-ready-" + lang)
 			visit("statement-members", base+"/members", lang)
 			visit("outbox", "/coordinate/outbox", lang)
+			marked("outbox-"+lang, "tbody a", map[string]string{"en": "es", "es": "en"}[lang]) // emails in both languages
 			visit("outbox-email", fmt.Sprintf("/coordinate/outbox/%d", emails[0].ID), lang)
 			visit("accounts", "/coordinate/accounts", lang)
 		}
