@@ -46,6 +46,8 @@ func TestBrowser_ReviewApproves(t *testing.T) {
 			chromedp.Click(`input[data-select-all]`, chromedp.ByQuery),
 			chromedp.Click(`button[name="decision"][value="approve"]`, chromedp.ByQuery),
 			waitForURL(regexp.MustCompile(`done=approved`)),
+			// The new page, not the one the URL changed under.
+			chromedp.WaitVisible(`p[role="status"].coord-success`, chromedp.ByQuery),
 		)
 		if msg := textOf(t, b, `p[role="status"].coord-success`); !strings.Contains(msg, "1 signature approved.") {
 			t.Errorf("after approving: %q", msg)

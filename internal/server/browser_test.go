@@ -11,7 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// waitForURL polls the tab's address until it matches re.
+// waitForURL polls the tab's address until it matches re and the page
+// there has loaded.
 func waitForURL(re *regexp.Regexp) chromedp.Action {
 	return chromedp.ActionFunc(func(ctx context.Context) error {
 		var loc string
@@ -20,7 +21,12 @@ func waitForURL(re *regexp.Regexp) chromedp.Action {
 				return err
 			}
 			if re.MatchString(loc) {
-				return nil
+				// The address changes before the new document is in:
+				// wait for it, so the next step reads the new page.
+				var state string
+				if err := chromedp.Evaluate(`document.readyState`, &state).Do(ctx); err == nil && state == "complete" {
+					return nil
+				}
 			}
 			select {
 			case <-ctx.Done():
