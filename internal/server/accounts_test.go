@@ -191,7 +191,7 @@ func TestAccounts_Errors(t *testing.T) {
 			defer func() { admin.lang = "" }()
 			res := admin.postForm("/coordinate/accounts/invitations", url.Values{"email": {""}, "role": {"coordinator"}, "language": {"en"}})
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "Su correo", "Este campo es obligatorio.")
+			assertContains(t, res.Body, "Correo de la persona", "Este campo es obligatorio.")
 			assertAccountsTranslated(t, res.Body)
 		})
 

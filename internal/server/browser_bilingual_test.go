@@ -113,7 +113,7 @@ func TestBrowser_Bilingual(t *testing.T) {
 			waitForURL(regexp.MustCompile(`signed=approved`)),
 		)
 		page("signed", "Carta a los líderes de América del Norte", "es", "", "Read in English")
-		if got := textOf(t, reader, "#signed"); got != "Gracias — Casa de la Raza ya aparece en la lista de firmantes." {
+		if got := textOf(t, reader, "#signed"); got != "¡Gracias! Casa de la Raza ya aparece en la lista de firmantes." {
 			t.Errorf("thank-you banner %q", got)
 		}
 		screenshot(t, reader, "signed-spanish-phone")

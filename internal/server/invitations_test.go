@@ -119,7 +119,7 @@ func TestInvitations(t *testing.T) {
 
 		m := mailTo(t, box, "ana@example.mx", 1)
 		if m.Language != "es" || !strings.Contains(m.Subject, "Invitación a firmar: Letter letter") ||
-			!strings.Contains(m.Text, "Estimada/o Ana Gómez:") || !strings.Contains(m.HTML, "Leer y firmar") {
+			!strings.Contains(m.Text, "Hola, Ana Gómez:") || !strings.Contains(m.HTML, "Leer y firmar") {
 			t.Errorf("invitation: language %s, subject %q\n%s", m.Language, m.Subject, m.Text)
 		}
 		link := m.Link("/i/")

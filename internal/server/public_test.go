@@ -250,7 +250,7 @@ func TestStatementPage_Signatories(t *testing.T) {
 		c.lang = "es"
 		res = c.get("/s/by-state?region=MX-CHH")
 		pubHas(t, res.Body, `<p class="headline">105 organizaciones de 3 estados en 3 países</p>`)
-		pubHas(t, pubText(res.Body), "Firmantes de Chihuahua.", "Texas 102 Washington 1 México Chihuahua (1)")
+		pubHas(t, pubText(res.Body), "Se muestran los firmantes de Chihuahua.", "Texas 102 Washington 1 México Chihuahua (1)")
 	})
 }
 
@@ -393,7 +393,7 @@ func TestSign(t *testing.T) {
 			"email", "contacto@redfronteriza.example.org", "website", "redfronteriza.example.org"))
 		pubStatus(t, res, http.StatusSeeOther)
 		res = es.get("/s/sign-here?signed=approved")
-		pubHas(t, res.Body, "Gracias — Red Fronteriza ya aparece en la lista de firmantes.",
+		pubHas(t, res.Body, "¡Gracias! Red Fronteriza ya aparece en la lista de firmantes.",
 			`<p class="headline">2 organizaciones de 2 estados en 2 países</p>`)
 		for _, s := range pubSignatures(t, app, st) {
 			if s.Organization == "Red Fronteriza" && (s.Language != "es" || s.Region != "MX-CHH" || s.Website != "https://redfronteriza.example.org") {

@@ -55,7 +55,7 @@ func TestConfirm_Flow(t *testing.T) {
 		}
 		// The thank-you asks to check the email and offers to send it again.
 		res = c.get("/s/confirm?signed=unconfirmed")
-		pubHas(t, res.Body, `action="/confirm/resend"`, `name="statement" value="confirm"`, "revisa tu correo")
+		pubHas(t, res.Body, `action="/confirm/resend"`, `name="statement" value="confirm"`, "Revisa tu correo")
 
 		m := app.Mail(t).To(t, "ana@example.org")
 		if m.Language != "es" || !strings.Contains(m.Subject, "Confirma tu firma") || !strings.Contains(m.Subject, st.Title) {
