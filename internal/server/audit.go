@@ -29,11 +29,7 @@ type auditPage struct {
 func (a auditPage) When(t time.Time) string { return a.DateTime(&t) }
 
 func (s *Server) handleAudit(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	st, err := s.db.StatementByID(c.Request().Context(), id)
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,15 @@ func pathID(c echo.Context, name string) (int64, error) {
 	return id, nil
 }
 
+// pathStatement is the statement named by the path's :id.
+func (s *Server) pathStatement(c echo.Context) (*signon.Statement, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.StatementByID(c.Request().Context(), id)
+}
+
 func manageURL(id int64) string {
 	return "/coordinate/statements/" + strconv.FormatInt(id, 10)
 }
@@ -239,11 +248,7 @@ func (s *Server) handleCreateStatement(c echo.Context) error {
 
 // editableStatement loads the statement of the :id parameter for editing.
 func (s *Server) editableStatement(c echo.Context) (*signon.Statement, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.db.StatementByID(c.Request().Context(), id)
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return nil, err
 	}

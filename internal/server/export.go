@@ -258,11 +258,7 @@ func publicFilter(st *signon.Statement) signon.SignatureFilter {
 // may be downloaded with their private fields: while it is in progress.
 // Once published, the public list is the record.
 func (s *Server) coordinatorExportStatement(c echo.Context) (*signon.Statement, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.db.StatementByID(c.Request().Context(), id)
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return nil, err
 	}

@@ -143,14 +143,11 @@ func (s *Server) handleSendInvitations(c echo.Context) error {
 }
 
 func (s *Server) handleSendReminders(c echo.Context) error {
-	id, err := pathID(c, "id")
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return err
 	}
-	st, err := s.db.StatementByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
+	id := st.ID
 	res, err := s.db.SendReminders(c.Request().Context(), id, s.now(), currentAccount(c).ID, s.invitationEmails(c, st))
 	return s.afterSending(c, id, signon.InvitationReminder, res, err)
 }

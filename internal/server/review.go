@@ -634,14 +634,11 @@ func (s *Server) handleAddSignatureForm(c echo.Context) error {
 // that signed by email or phone. The email is required, as on the sign
 // form: it is how Signon reaches the group about its signature.
 func (s *Server) handleAddSignature(c echo.Context) error {
-	id, err := pathID(c, "id")
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return err
 	}
-	st, err := s.db.StatementByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
+	id := st.ID
 	f := newSignatureForm()
 	if err := c.Bind(&f); err != nil {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")

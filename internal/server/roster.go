@@ -142,30 +142,13 @@ func (p memberFormPage) CountryOptions() []selectOption {
 	if chosen == "" {
 		chosen = "US"
 	}
-	countries := signon.Countries(p.Lang())
-	out := make([]selectOption, 0, len(countries)+1)
-	for i, c := range countries {
-		if i == 3 {
-			out = append(out, selectOption{Label: "──────────", Disabled: true})
-		}
-		out = append(out, selectOption{Value: c.Code, Label: c.Name(p.Lang()), Selected: c.Code == chosen})
-	}
-	return out
+	return countryChoices(p.page, chosen)
 }
 
 // RegionGroups lists the states and provinces by country, as the sign
 // form does; app.js shows only the chosen country's.
 func (p memberFormPage) RegionGroups() []selectGroup {
-	chosen := strings.ToUpper(strings.TrimSpace(p.Form.Region))
-	var out []selectGroup
-	for _, code := range []string{"US", "MX", "CA"} {
-		g := selectGroup{Label: p.CountryName(code), Country: code}
-		for _, r := range regionsInOrder(code, p.Lang()) {
-			g.Options = append(g.Options, selectOption{Value: r.Code, Label: r.Name(p.Lang()), Selected: r.Code == chosen})
-		}
-		out = append(out, g)
-	}
-	return out
+	return regionChoices(p.page, strings.ToUpper(strings.TrimSpace(p.Form.Region)))
 }
 
 func (s *Server) renderMemberForm(c echo.Context, status int, m *signon.Member, f memberForm, formErr error) error {

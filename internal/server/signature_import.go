@@ -41,14 +41,6 @@ type importRow struct {
 	Problems     []fieldProblem
 }
 
-func (s *Server) importStatement(c echo.Context) (*signon.Statement, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.db.StatementByID(c.Request().Context(), id)
-}
-
 func (s *Server) newImportPage(c echo.Context, st *signon.Statement) importPage {
 	p := s.newPage(c, "")
 	p.Title, p.NoIndex, p.Path = p.T("review.import.title"), true, manageURL(st.ID)+"/import"
@@ -57,7 +49,7 @@ func (s *Server) newImportPage(c echo.Context, st *signon.Statement) importPage 
 }
 
 func (s *Server) handleImportForm(c echo.Context) error {
-	st, err := s.importStatement(c)
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return err
 	}
@@ -72,7 +64,7 @@ func errNoFile() error {
 // handleImportPreview validates an uploaded file and shows every row with
 // its problems, and the confirmation when there are none.
 func (s *Server) handleImportPreview(c echo.Context) error {
-	st, err := s.importStatement(c)
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return err
 	}
@@ -102,7 +94,7 @@ func (s *Server) handleImportPreview(c echo.Context) error {
 // handleImportConfirm validates the previewed file again and imports all
 // of it, or shows the preview again with what now stands in the way.
 func (s *Server) handleImportConfirm(c echo.Context) error {
-	st, err := s.importStatement(c)
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return err
 	}
