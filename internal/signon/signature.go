@@ -77,6 +77,15 @@ type Signature struct {
 	UpdatedAt        time.Time
 }
 
+// SignsAsMember reports whether s was made through a member's
+// invitation, the only way to sign as the member (see InitialStatus). A
+// MemberID alone does not say so: a signature whose organization
+// matches a roster member by name is linked to it too, and anyone can
+// type a name.
+func (s *Signature) SignsAsMember() bool {
+	return s.Source == SourceInvite && s.MemberID != nil
+}
+
 // Name is what the public list shows first: the organization, or the
 // person for an individual signing without one.
 func (s *Signature) Name() string {

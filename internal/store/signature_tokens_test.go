@@ -175,6 +175,25 @@ func TestSignerService_ConfirmSignature(t *testing.T) {
 				}
 			})
 
+			t.Run("NameOfMemberIsNotMember", func(t *testing.T) {
+				// Linked to the roster by the name typed, not signed
+				// through the member's invitation: a non-member's review.
+				st := openStatement(t, db, "member-name", func(s *signon.Statement) {
+					s.RequireConfirmation, s.Approval = true, signon.ApprovalNonMembers
+				})
+				m := createMember(t, db, "Frontera Unida")
+				sig := newSignature(st.ID, "Frontera Unida", "US-TX")
+				sig.Status, sig.MemberID = signon.SignatureUnconfirmed, &m.ID
+				confirm, _, tokens, e := signerLinks(sig.Email)
+				if err := db.CreateSignature(ctx, sig, tokens, e); err != nil {
+					t.Fatal(err)
+				}
+				got, err := db.ConfirmSignature(ctx, confirm, t0)
+				if err != nil || got.Status != signon.SignaturePending || got.ApprovedAt != nil {
+					t.Errorf("confirmed = %+v, %v; want pending", got, err)
+				}
+			})
+
 			t.Run("Expired", func(t *testing.T) {
 				st := openStatement(t, db, "expired", func(s *signon.Statement) { s.RequireConfirmation = true })
 				sig, confirm, _ := createUnconfirmed(t, db, st.ID, "Casa")
