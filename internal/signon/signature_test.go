@@ -361,3 +361,32 @@ func TestSignatureInput_Validate_PunctuationOnlyOrganization(t *testing.T) {
 		t.Fatalf("organization problem = %q, want %q (err %v)", got, ProblemRequired, err)
 	}
 }
+
+func TestStatusAfterSignerEdit(t *testing.T) {
+	member := int64(7)
+	st := &Statement{Approval: ApprovalNonMembers}
+	tests := []struct {
+		name       string
+		source     Source
+		memberID   *int64
+		orgChanged bool
+		want       SignatureStatus
+	}{
+		{"city corrected", SourceForm, nil, false, SignatureApproved},
+		{"renamed", SourceForm, nil, true, SignaturePending},
+		{"renamed, linked to a member by name", SourceForm, &member, true, SignaturePending},
+		{"renamed after signing through an invitation", SourceInvite, &member, true, SignaturePending},
+		{"invited member corrects the city", SourceInvite, &member, false, SignatureApproved},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sig := &Signature{Status: SignatureApproved, Source: tt.source, MemberID: tt.memberID}
+			if got := StatusAfterSignerEdit(st, sig, tt.orgChanged); got != tt.want {
+				t.Errorf("StatusAfterSignerEdit = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := StatusAfterSignerEdit(&Statement{Approval: ApprovalNone}, &Signature{Status: SignatureApproved}, true); got != SignatureApproved {
+		t.Errorf("renamed without review = %q, want approved", got)
+	}
+}

@@ -74,9 +74,12 @@ func ErrConfirmClosed() error {
 // it through their private link. A coordinator approved a signature for
 // the organization it named: when the signer names another organization
 // on a statement where that organization's signature would await a
-// coordinator, it goes back to pending. Other corrections keep the status.
+// coordinator, it goes back to pending. The organization now named is
+// no member's as far as signing goes, even when the signature came
+// through a member's invitation: the invitation vouched for the member's
+// name only. Other corrections keep the status.
 func StatusAfterSignerEdit(st *Statement, sig *Signature, orgChanged bool) SignatureStatus {
-	if orgChanged && sig.Status == SignatureApproved && InitialStatus(st, sig.MemberID != nil, true) == SignaturePending {
+	if orgChanged && sig.Status == SignatureApproved && InitialStatus(st, false, true) == SignaturePending {
 		return SignaturePending
 	}
 	return sig.Status
