@@ -63,19 +63,12 @@ func (s *Server) signerMail(c echo.Context, st *signon.Statement, sig *signon.Si
 // nothing stored and no email sent, and the "already signed" conflict
 // is returned only when the list shows that organization.
 //
-// A signature in the name of a member is linked to it, for the roster's
-// view of who signed and the review queue's filter, but is not treated as
-// a member's: anyone can type a name (only an invitation link signs as
-// the member, see applyMembership).
+// A signature in the name of a member is linked to it (CreateSignature
+// does it), for the roster's view of who signed and the review queue's
+// filter, but is not treated as a member's: anyone can type a name (only
+// an invitation link signs as the member, see applyMembership).
 func (s *Server) storeSignature(c echo.Context, st *signon.Statement, sig *signon.Signature) error {
 	ctx := c.Request().Context()
-	if sig.MemberID == nil {
-		id, err := s.db.MemberIDByOrgKey(ctx, sig.OrgKey)
-		if err != nil {
-			return err
-		}
-		sig.MemberID = id
-	}
 	tokens, e, err := s.signerMail(c, st, sig)
 	if err != nil {
 		return err

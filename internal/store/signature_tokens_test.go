@@ -122,6 +122,35 @@ func TestSignerService_CreateSignatureWithLinks(t *testing.T) {
 	}
 }
 
+func TestSignatureService_CreateSignatureLinksMember(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := storetest.Open(t, dialect)
+			st := openStatement(t, db, "letter")
+			m := createMember(t, db, "Casa Latina")
+
+			named := newSignature(st.ID, "CASA LATINA, Inc.", "US-TX")
+			if err := db.CreateSignature(ctx, named, nil); err != nil {
+				t.Fatal(err)
+			}
+			if named.MemberID == nil || *named.MemberID != m.ID {
+				t.Errorf("MemberID of a member's name = %v, want %d", named.MemberID, m.ID)
+			}
+			got, err := db.SignatureByID(ctx, st.ID, named.ID)
+			if err != nil || got.MemberID == nil || *got.MemberID != m.ID {
+				t.Errorf("stored MemberID = %+v, %v; want %d", got, err, m.ID)
+			}
+			other := newSignature(st.ID, "Frontera Unida", "US-TX")
+			if err := db.CreateSignature(ctx, other, nil); err != nil || other.MemberID != nil {
+				t.Errorf("MemberID of a name off the roster = %v, %v; want nil", other.MemberID, err)
+			}
+		})
+	}
+}
+
 func TestSignerService_ConfirmSignature(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range storetest.Dialects() {

@@ -32,7 +32,9 @@ func errAlreadySigned() error {
 // CreateSignature stores sig with the signer's private links, tokens
 // (whose SignatureID it sets), and the emails that carry them (whose
 // StatementID and SignatureID it sets), all in one transaction: a
-// refused signature leaves no link and sends no email. A second standing
+// refused signature leaves no link and sends no email. A signature
+// without a MemberID is linked to the roster member its organization
+// names, if any (see memberIDByOrgKey). A second standing
 // signature (unconfirmed, pending or approved) from the same organization
 // is refused by a partial unique index, so two people signing for one
 // group at the same moment cannot both get in.
@@ -68,6 +70,13 @@ func (db *DB) CreateSignature(ctx context.Context, sig *signon.Signature, tokens
 			return signon.Errorf(signon.ENOTFOUND, "Statement not found.")
 		case signon.StatusPublished:
 			return signon.KeyedError(signon.ECONFLICT, "error.not_open", "This statement is not open for signatures.")
+		}
+		if sig.MemberID == nil {
+			id, err := memberIDByOrgKey(tx, sig.OrgKey)
+			if err != nil {
+				return err
+			}
+			sig.MemberID = id
 		}
 		if err := tx.Create(sig).Error; err != nil {
 			switch {
