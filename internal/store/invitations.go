@@ -32,9 +32,7 @@ func memberStandings(tx *gorm.DB, statementID int64) ([]*signon.MemberStanding, 
 		return nil, fmt.Errorf("store: list members: %w", err)
 	}
 	var sigs []*signon.Signature
-	err := tx.Where("statement_id = ? AND status IN ?", statementID, []signon.SignatureStatus{
-		signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureApproved,
-	}).Order("id").Find(&sigs).Error
+	err := tx.Where("statement_id = ? AND status IN ?", statementID, standingStatuses).Order("id").Find(&sigs).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: signatures of statement %d: %w", statementID, err)
 	}
@@ -187,9 +185,7 @@ func invitationTokenHash(token string) string {
 func (db *DB) MemberSignature(ctx context.Context, statementID int64, m *signon.Member) (*signon.Signature, error) {
 	var list []*signon.Signature
 	err := db.read.WithContext(ctx).
-		Where("statement_id = ? AND status IN ? AND (member_id = ? OR org_key = ?)", statementID, []signon.SignatureStatus{
-			signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureApproved,
-		}, m.ID, m.OrgKey).
+		Where("statement_id = ? AND status IN ? AND (member_id = ? OR org_key = ?)", statementID, standingStatuses, m.ID, m.OrgKey).
 		Order("id").Limit(1).Find(&list).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: signature of member %d: %w", m.ID, err)
