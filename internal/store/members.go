@@ -138,10 +138,14 @@ func (db *DB) Members(ctx context.Context, f signon.MemberFilter) ([]*signon.Mem
 // MembersByOrgKey returns the members whose organization key is among
 // keys, by key.
 func (db *DB) MembersByOrgKey(ctx context.Context, keys []string) (map[string]*signon.Member, error) {
+	return membersByOrgKey(db.read.WithContext(ctx), keys)
+}
+
+func membersByOrgKey(tx *gorm.DB, keys []string) (map[string]*signon.Member, error) {
 	out := make(map[string]*signon.Member)
-	for chunk := range slices.Chunk(keys, 1000) {
+	for chunk := range slices.Chunk(keys, inChunk) {
 		var list []*signon.Member
-		if err := db.read.WithContext(ctx).Where("org_key IN ?", chunk).Find(&list).Error; err != nil {
+		if err := tx.Where("org_key IN ?", chunk).Find(&list).Error; err != nil {
 			return nil, fmt.Errorf("store: members by key: %w", err)
 		}
 		for _, m := range list {

@@ -396,15 +396,9 @@ func (db *DB) insertVouched(tx *gorm.DB, statementID int64, sigs []*signon.Signa
 	for i, s := range sigs {
 		keys[i] = s.OrgKey
 	}
-	members := map[string]int64{}
-	for chunk := range slices.Chunk(keys, inChunk) {
-		var rows []signon.Member
-		if err := tx.Select("id, org_key").Where("org_key IN ?", chunk).Find(&rows).Error; err != nil {
-			return fmt.Errorf("store: members of signatures: %w", err)
-		}
-		for _, m := range rows {
-			members[m.OrgKey] = m.ID
-		}
+	members, err := membersByOrgKey(tx, keys)
+	if err != nil {
+		return err
 	}
 	now := tx.NowFunc()
 	for _, sig := range sigs {
@@ -412,7 +406,8 @@ func (db *DB) insertVouched(tx *gorm.DB, statementID int64, sigs []*signon.Signa
 		sig.CreatedAt, sig.UpdatedAt = now, now
 		approved := now
 		sig.ApprovedAt = &approved
-		if id, ok := members[sig.OrgKey]; ok && sig.MemberID == nil {
+		if m, ok := members[sig.OrgKey]; ok && sig.MemberID == nil {
+			id := m.ID
 			sig.MemberID = &id
 		}
 	}
