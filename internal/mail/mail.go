@@ -6,6 +6,7 @@
 package mail
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -90,13 +91,13 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 	switch tls := u.Query().Get("tls"); {
 	case u.Scheme == "smtps" && tls == "":
 		opts = append(opts, gomail.WithSSL())
-		port = cmpOr(port, 465)
+		port = cmp.Or(port, 465)
 	case u.Scheme == "smtp" && tls == "none":
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
-		port = cmpOr(port, 25)
+		port = cmp.Or(port, 25)
 	case u.Scheme == "smtp" && (tls == "" || tls == "starttls"):
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
-		port = cmpOr(port, 587)
+		port = cmp.Or(port, 587)
 	default:
 		return nil, fmt.Errorf("mail: SIGNON_SMTP_URL %q: use smtp:// or smtps://, and tls=starttls or tls=none", u.Redacted())
 	}
@@ -107,13 +108,6 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 			gomail.WithUsername(u.User.Username()), gomail.WithPassword(pw))
 	}
 	return &SMTP{from: from, host: host, opts: opts}, nil
-}
-
-func cmpOr(port, def int) int {
-	if port == 0 {
-		return def
-	}
-	return port
 }
 
 // Send delivers e with its plain-text part first and the HTML part as
