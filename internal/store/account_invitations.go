@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -88,7 +89,7 @@ func (db *DB) RevokeAccountInvitation(ctx context.Context, email string, by int6
 func (db *DB) AccountInvitationByToken(ctx context.Context, tokenHash string, now time.Time) (*signon.AccountInvitation, error) {
 	var inv signon.AccountInvitation
 	if err := db.read.WithContext(ctx).Where("token_hash = ?", tokenHash).Take(&inv).Error; err != nil {
-		if err := notFound(err, ""); signon.ErrorCode(err) == signon.ENOTFOUND {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, signon.ErrInvitationInvalid()
 		}
 		return nil, fmt.Errorf("store: find invitation: %w", err)
