@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -22,17 +23,26 @@ const ReasonMerged = "merged"
 // ProblemAlreadySigned: the organization has a standing signature.
 const ProblemAlreadySigned = "already_signed"
 
+// signatureMoves lists, for each status a coordinator or signer may set,
+// the statuses it may be reached from. A withdrawal is the signer's and
+// final; a rejection can be reconsidered.
+var signatureMoves = map[SignatureStatus][]SignatureStatus{
+	SignatureApproved:  {SignatureUnconfirmed, SignaturePending, SignatureRejected},
+	SignatureRejected:  {SignatureUnconfirmed, SignaturePending, SignatureApproved},
+	SignatureWithdrawn: {SignatureUnconfirmed, SignaturePending, SignatureApproved},
+}
+
+// CanMove reports whether a signature may go from one status to another:
+// approved or rejected by a coordinator, or withdrawn by its signer.
+func CanMove(from, to SignatureStatus) bool {
+	return slices.Contains(signatureMoves[to], from)
+}
+
 // CanDecide reports whether a coordinator may move a signature from one
 // status to another: approving or rejecting what awaits a decision, and
 // reconsidering a decision. A withdrawal is the signer's and final.
 func CanDecide(from, to SignatureStatus) bool {
-	switch to {
-	case SignatureApproved:
-		return from == SignatureUnconfirmed || from == SignaturePending || from == SignatureRejected
-	case SignatureRejected:
-		return from == SignatureUnconfirmed || from == SignaturePending || from == SignatureApproved
-	}
-	return false
+	return (to == SignatureApproved || to == SignatureRejected) && CanMove(from, to)
 }
 
 // CheckDecision validates a coordinator's decision: to is approved or

@@ -49,6 +49,24 @@ func TestCanDecide(t *testing.T) {
 	}
 }
 
+func TestCanMove(t *testing.T) {
+	for _, tt := range []struct {
+		from, to SignatureStatus
+		want     bool
+	}{
+		{SignaturePending, SignatureWithdrawn, true},
+		{SignatureApproved, SignatureWithdrawn, true},
+		{SignatureRejected, SignatureWithdrawn, false},
+		{SignatureWithdrawn, SignatureApproved, false},
+		{SignatureRejected, SignatureApproved, true},
+		{SignatureApproved, SignaturePending, false},
+	} {
+		if got := CanMove(tt.from, tt.to); got != tt.want {
+			t.Errorf("CanMove(%s, %s) = %v, want %v", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
 func TestSignatureEdit_Apply(t *testing.T) {
 	sig := &Signature{SignerType: SignerOrganization, Organization: "CASA", OrgKey: "casa", SignerName: "Ana",
 		Email: "ana@casa.org", Country: "US", Region: "US-MD", Language: "es"}

@@ -150,16 +150,8 @@ func (db *DB) signaturePage(ctx context.Context, f signon.SignatureFilter, page,
 	return db.read.WithContext(ctx).Where("id IN (?)", ids).Order(order)
 }
 
-// signatureMoves lists, for each status a coordinator or signer may set,
-// the statuses it may be reached from. A withdrawal is the signer's and
-// final; a rejection can be reconsidered.
-var signatureMoves = map[signon.SignatureStatus][]signon.SignatureStatus{
-	signon.SignatureApproved:  {signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureRejected},
-	signon.SignatureRejected:  {signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureApproved},
-	signon.SignatureWithdrawn: {signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureApproved},
-}
-
-// signatureActions names the audit event of each status change.
+// signatureActions names the audit event of each status a coordinator
+// or signer may set (see signon.CanMove).
 var signatureActions = map[signon.SignatureStatus]string{
 	signon.SignatureApproved:  "signature.approve",
 	signon.SignatureRejected:  "signature.reject",
@@ -173,8 +165,7 @@ var signatureActions = map[signon.SignatureStatus]string{
 // rejected signature while another from the same organization stands is
 // the ECONFLICT "error.already_signed".
 func (db *DB) SetSignatureStatus(ctx context.Context, statementID, signatureID int64, status signon.SignatureStatus, now time.Time, by int64) error {
-	from, ok := signatureMoves[status]
-	if !ok {
+	if _, ok := signatureActions[status]; !ok {
 		return signon.Errorf(signon.EINVALID, "A signature can be approved, rejected or withdrawn, not set to %q.", status)
 	}
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -198,7 +189,7 @@ func (db *DB) SetSignatureStatus(ctx context.Context, statementID, signatureID i
 		if sig.Status == status {
 			return nil
 		}
-		if !slices.Contains(from, sig.Status) {
+		if !signon.CanMove(sig.Status, status) {
 			return signon.Errorf(signon.ECONFLICT, "A signature that is %s cannot be set to %s.", sig.Status, status)
 		}
 		now = dbTime(now)
