@@ -103,14 +103,27 @@ func ParseCountry(cell string) string {
 	if cell == "" || len(cell) == 2 {
 		return cell
 	}
-	name := foldName(cell)
-	for _, c := range countriesByCode {
-		if foldName(c.NameEN) == name || foldName(c.NameES) == name {
-			return c.Code
-		}
+	if code, ok := countryNames()[foldName(cell)]; ok {
+		return code
 	}
 	return cell
 }
+
+// countryNames maps the folded English and Spanish name of every country
+// to its code, built on first use: folding each name for every cell of
+// an import took milliseconds a row.
+var countryNames = sync.OnceValue(func() map[string]string {
+	names := make(map[string]string, 2*len(countriesByCode))
+	for _, code := range countryCodes {
+		c := countriesByCode[code]
+		for _, n := range []string{c.NameEN, c.NameES} {
+			if _, taken := names[foldName(n)]; !taken {
+				names[foldName(n)] = code
+			}
+		}
+	}
+	return names
+})
 
 // Countries returns every country named in lang: US, MX and CA first, then
 // the rest in that language's alphabetical order.

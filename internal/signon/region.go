@@ -3,6 +3,7 @@ package signon
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -184,14 +185,28 @@ func ParseRegion(country, cell string) string {
 	if r, ok := LookupRegion(country + "-" + cell); ok {
 		return r.Code
 	}
-	name := foldName(cell)
-	for _, r := range regionsByCountry[country] {
-		if foldName(r.NameEN) == name || foldName(r.NameES) == name {
-			return r.Code
-		}
+	if code, ok := regionNames()[country+" "+foldName(cell)]; ok {
+		return code
 	}
 	return cell
 }
+
+// regionNames maps a country's code and the folded English or Spanish
+// name of one of its regions, joined by a space, to the region's code;
+// built on first use, as countryNames.
+var regionNames = sync.OnceValue(func() map[string]string {
+	names := make(map[string]string, 2*len(regions))
+	for country, rs := range regionsByCountry {
+		for _, r := range rs {
+			for _, n := range []string{r.NameEN, r.NameES} {
+				if key := country + " " + foldName(n); names[key] == "" {
+					names[key] = r.Code
+				}
+			}
+		}
+	}
+	return names
+})
 
 // RegionsOf returns the regions of country sorted by English name, or nil if
 // the country has no catalog. The slice is a copy so callers may reorder it.
