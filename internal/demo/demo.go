@@ -30,7 +30,6 @@ type Store interface {
 	CreateSignature(ctx context.Context, s *signon.Signature, tokens []*signon.SignatureToken, emails ...*signon.Email) error
 	SaveTranslation(ctx context.Context, statementID int64, text *signon.StatementText, by int64) error
 	CreateMember(ctx context.Context, m *signon.Member) error
-	MemberIDByOrgKey(ctx context.Context, key string) (*int64, error)
 }
 
 // noAccount is the "by" of changes Signon makes on its own rather than a
@@ -99,9 +98,6 @@ func seed(ctx context.Context, db Store, sm sample, now time.Time) (*signon.Stat
 			return nil, fmt.Errorf("sample signature %q: %w", who.org, err)
 		}
 		sig.Status, sig.Source = signon.SignatureApproved, signon.SourceManual
-		if sig.MemberID, err = db.MemberIDByOrgKey(ctx, sig.OrgKey); err != nil {
-			return nil, fmt.Errorf("sample signature %q: %w", who.org, err)
-		}
 		err = db.CreateSignature(ctx, sig, nil)
 		if err != nil && signon.ErrorKey(err) != "error.already_signed" {
 			return nil, fmt.Errorf("sample signature %q: %w", who.org, err)

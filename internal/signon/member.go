@@ -202,8 +202,6 @@ type MemberService interface {
 	Members(ctx context.Context, f MemberFilter) ([]*Member, error)
 	// MembersByOrgKey returns the members among keys, by key.
 	MembersByOrgKey(ctx context.Context, keys []string) (map[string]*Member, error)
-	// MemberIDByOrgKey returns the id of the member with key, or nil.
-	MemberIDByOrgKey(ctx context.Context, key string) (*int64, error)
 	// ImportMembers adds every member of list in one transaction, or none.
 	ImportMembers(ctx context.Context, list []*Member, by int64) error
 

@@ -156,12 +156,6 @@ func membersByOrgKey(tx *gorm.DB, keys []string) (map[string]*signon.Member, err
 	return out, nil
 }
 
-// MemberIDByOrgKey returns the id of the member whose organization key
-// is key, or nil when none is.
-func (db *DB) MemberIDByOrgKey(ctx context.Context, key string) (*int64, error) {
-	return memberIDByOrgKey(db.read.WithContext(ctx), key)
-}
-
 // memberIDByOrgKey links a signature to the member it names, for the
 // roster and the review list. The link says who signed, not that the
 // signer may be trusted as the member: anyone can type a name, and only

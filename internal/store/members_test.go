@@ -187,13 +187,6 @@ func TestMemberService_Members(t *testing.T) {
 			if err != nil || len(byKey) != 1 || byKey["casalatina"] == nil || byKey["casalatina"].Region != "US-TX" {
 				t.Errorf("MembersByOrgKey = %v, %v; want Casa Latina alone", byKey, err)
 			}
-			id, err := db.MemberIDByOrgKey(ctx, "casalatina")
-			if err != nil || id == nil || *id != byKey["casalatina"].ID {
-				t.Errorf("MemberIDByOrgKey(casalatina) = %v, %v", id, err)
-			}
-			if id, err := db.MemberIDByOrgKey(ctx, "nobody"); err != nil || id != nil {
-				t.Errorf("MemberIDByOrgKey(nobody) = %v, %v; want nil", id, err)
-			}
 		})
 	}
 }
