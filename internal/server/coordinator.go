@@ -363,9 +363,6 @@ func (m managePage) FilterURL(status string) string {
 	return manageURL(m.Statement.ID) + "?status=" + url.QueryEscape(status) + "#signatures"
 }
 
-// When formats t, a time that is always set, in the coalition's zone.
-func (m managePage) When(t time.Time) string { return m.DateTime(&t) }
-
 // Day formats the date of t in the coalition's zone.
 func (m managePage) Day(t time.Time) string { return m.Date(&t) }
 

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -132,9 +131,6 @@ func (r reviewPage) StatusURL(status string) string {
 	f.Status = status
 	return reviewURL(r.Statement.ID) + "?" + f.values(1).Encode()
 }
-
-// When formats t in the coalition's zone.
-func (r reviewPage) When(t time.Time) string { return r.DateTime(&t) }
 
 // CanApprove reports whether the queue offers to approve s.
 func (r reviewPage) CanApprove(s *signon.Signature) bool {
@@ -355,9 +351,6 @@ type reviewSignaturePage struct {
 	Conflict   *signon.Signature // the standing signature a correction collides with
 }
 
-// When formats t in the coalition's zone.
-func (r reviewSignaturePage) When(t time.Time) string { return r.DateTime(&t) }
-
 // CanDecide reports whether the page offers to set status.
 func (r reviewSignaturePage) CanDecide(status string) bool {
 	return r.Changeable && signon.CanDecide(r.Signature.Status, signon.SignatureStatus(status))
@@ -499,9 +492,6 @@ type reviewMergePage struct {
 	Changeable bool
 	Error      string
 }
-
-// When formats t in the coalition's zone.
-func (r reviewMergePage) When(t time.Time) string { return r.DateTime(&t) }
 
 // mergeChoice is one of the two signatures, and whether it is the one
 // chosen to keep.
