@@ -172,12 +172,8 @@ func (s *Server) renderReview(c echo.Context, status int, id int64, f reviewFilt
 	if failure != nil {
 		data.Error, data.Errors, data.Problems = p.Error(failure), p.Problems(failure), bulkProblems(p, failure)
 	}
-	for _, status := range allSignatureStatuses {
-		_, n, err := s.db.Signatures(ctx, signon.SignatureFilter{StatementID: st.ID, Statuses: []signon.SignatureStatus{status}, PerPage: 1})
-		if err != nil {
-			return err
-		}
-		data.StatusCounts = append(data.StatusCounts, statusCount{Status: status, Count: n})
+	if data.StatusCounts, err = s.statusCounts(ctx, st.ID); err != nil {
+		return err
 	}
 	if data.Signatures, data.Matching, err = s.db.Signatures(ctx, f.signatureFilter(st.ID)); err != nil {
 		return err
