@@ -181,16 +181,11 @@ func (s *Server) invitationEmails(c echo.Context, st *signon.Statement) signon.C
 	return func(m *signon.Member, kind, token string) (*signon.Email, error) {
 		title, ok := titles[m.Language]
 		if !ok {
-			title = st.Title
-			if m.Language != st.Language {
-				tr, err := s.db.TranslationsIn(c.Request().Context(), m.Language, []int64{st.ID})
-				if err != nil {
-					return nil, err
-				}
-				if t := tr[st.ID]; t != nil && t.Title != "" {
-					title = t.Title
-				}
+			shown, err := s.statementsIn(c.Request().Context(), m.Language, []*signon.Statement{st})
+			if err != nil {
+				return nil, err
 			}
+			title = shown[0].Title
 			titles[m.Language] = title
 		}
 		d := invitationEmail{
