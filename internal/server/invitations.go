@@ -214,32 +214,30 @@ type invitationPage struct {
 	IsPublic  bool
 }
 
-// invitation resolves an invitation link's token to its statement and
+// errUnknownInvitation answers an invitation link that does not work.
+var errUnknownInvitation = signon.KeyedError(signon.ENOTFOUND, "roster.invitation.unknown", "This invitation link is not valid.")
+
+// invitation resolves an invitation link's token to its invitation and
 // member. An unknown token, or one whose member was removed, is a page
 // not found.
-func (s *Server) invitation(c echo.Context, token string) (*signon.Statement, *signon.Member, error) {
+func (s *Server) invitation(c echo.Context, token string) (*signon.Invitation, *signon.Member, error) {
 	ctx := c.Request().Context()
-	unknown := signon.KeyedError(signon.ENOTFOUND, "roster.invitation.unknown", "This invitation link is not valid.")
 	if token == "" || len(token) > 100 {
-		return nil, nil, unknown
+		return nil, nil, errUnknownInvitation
 	}
 	inv, err := s.db.InvitationByToken(ctx, token)
 	if signon.ErrorCode(err) == signon.ENOTFOUND {
-		return nil, nil, unknown
+		return nil, nil, errUnknownInvitation
 	} else if err != nil {
 		return nil, nil, err
 	}
 	m, err := s.db.MemberByID(ctx, inv.MemberID)
 	if signon.ErrorCode(err) == signon.ENOTFOUND {
-		return nil, nil, unknown
+		return nil, nil, errUnknownInvitation
 	} else if err != nil {
 		return nil, nil, err
 	}
-	st, err := s.db.StatementByID(ctx, inv.StatementID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, m, nil
+	return inv, m, nil
 }
 
 func (s *Server) handleInvitation(c echo.Context) error {
@@ -249,12 +247,17 @@ func (s *Server) handleInvitation(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	token := c.Param("token")
-	st, m, err := s.invitation(c, token)
+	inv, m, err := s.invitation(c, token)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	st, err := s.db.StatementByID(ctx, inv.StatementID)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	sig, err := s.db.MemberSignature(c.Request().Context(), st.ID, m)
+	sig, err := s.db.MemberSignature(ctx, st.ID, m)
 	if err != nil {
 		return err
 	}
@@ -286,12 +289,12 @@ func (s *Server) applyMembership(c echo.Context, st *signon.Statement, token str
 	if token == "" {
 		return nil
 	}
-	invited, m, err := s.invitation(c, token)
+	inv, m, err := s.invitation(c, token)
 	if err != nil {
 		return err
 	}
-	if invited.ID != st.ID {
-		return signon.KeyedError(signon.ENOTFOUND, "roster.invitation.unknown", "This invitation link is not valid.")
+	if inv.StatementID != st.ID {
+		return errUnknownInvitation
 	}
 	if sig.SignerType != signon.SignerOrganization || sig.OrgKey != m.OrgKey {
 		return &signon.Error{
