@@ -9,6 +9,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -280,8 +281,9 @@ func (s *Server) handleInvitation(c echo.Context) error {
 
 // applyMembership links a signature from the sign form to the roster.
 // With an invitation's token it signs for the invited member: the
-// member's treatment under the statement's policy, and the address
-// counts as confirmed, since the link came to the member's mailbox. The
+// member's treatment under the statement's policy, and the member's
+// address counts as confirmed, since the link came to that mailbox
+// (another address typed on the form is confirmed as anyone's is). The
 // organization must stay the member's. Without a token it does nothing:
 // storeSignature links a name on the roster to its member, with no
 // treatment.
@@ -303,8 +305,12 @@ func (s *Server) applyMembership(c echo.Context, st *signon.Statement, token str
 			Fields:  signon.Problems{"organization": {Code: signon.ProblemInvitationOrganization}},
 		}
 	}
-	now := s.now()
-	sig.MemberID, sig.Source, sig.ConfirmedAt = &m.ID, signon.SourceInvite, &now
-	sig.Status = signon.InitialStatus(st, true, true)
+	sig.MemberID, sig.Source = &m.ID, signon.SourceInvite
+	confirmed := strings.EqualFold(sig.Email, m.Email)
+	if confirmed {
+		now := s.now()
+		sig.ConfirmedAt = &now
+	}
+	sig.Status = signon.InitialStatus(st, true, confirmed)
 	return nil
 }
