@@ -90,8 +90,13 @@ func (p *page) DateTime(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	local := t.In(p.zone)
-	return formatDate(local, p.lang) + " " + local.Format("15:04 MST")
+	return formatDateTime(t.In(p.zone), p.lang)
+}
+
+// formatDateTime formats t, already in the zone to show, with its time of
+// day in lang.
+func formatDateTime(t time.Time, lang string) string {
+	return formatDate(t, lang) + " " + t.Format("15:04 MST")
 }
 
 // At is DateTime for a time that is always set.
