@@ -36,14 +36,6 @@ type statementMembersPage struct {
 	Error      string
 }
 
-// PlaceName names a region or, outside the catalog's countries, a country.
-func (p statementMembersPage) PlaceName(country, region string) string {
-	if region != "" {
-		return p.RegionName(region)
-	}
-	return p.CountryName(country)
-}
-
 func statementMembersURL(id int64) string { return manageURL(id) + "/members" }
 
 func (s *Server) renderStatementMembers(c echo.Context, status int, id int64, failure error) error {

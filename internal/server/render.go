@@ -128,6 +128,14 @@ func (p *page) CountryName(code string) string {
 	return code
 }
 
+// PlaceName names a region or, outside the catalog's countries, a country.
+func (p *page) PlaceName(country, region string) string {
+	if region != "" {
+		return p.RegionName(region)
+	}
+	return p.CountryName(country)
+}
+
 // Lang is the page's language code.
 func (p *page) Lang() string { return p.lang }
 
