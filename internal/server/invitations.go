@@ -61,7 +61,7 @@ func (s *Server) renderStatementMembers(c echo.Context, status int, id int64, fa
 	for _, m := range standings {
 		if m.Signed() {
 			data.Signed++
-		} else if m.Email != "" && m.LastInvited == nil {
+		} else if uninvited(m) {
 			data.Uninvited++
 		}
 		if m.MayRemind(now) {
@@ -100,20 +100,23 @@ type invitationForm struct {
 	All     string  `form:"all"`
 }
 
+// uninvited reports whether m can be invited and never was: it has an
+// address and has not signed.
+func uninvited(m *signon.MemberStanding) bool {
+	return m.Email != "" && !m.Signed() && m.LastInvited == nil
+}
+
 func (s *Server) handleSendInvitations(c echo.Context) error {
-	id, err := pathID(c, "id")
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return err
 	}
+	id := st.ID
 	var f invitationForm
 	if err := c.Bind(&f); err != nil {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")
 	}
 	ctx := c.Request().Context()
-	st, err := s.db.StatementByID(ctx, id)
-	if err != nil {
-		return err
-	}
 	ids := f.Members
 	if f.All == "uninvited" {
 		standings, err := s.db.MemberStandings(ctx, id)
@@ -122,7 +125,7 @@ func (s *Server) handleSendInvitations(c echo.Context) error {
 		}
 		ids = nil
 		for _, m := range standings {
-			if m.Email != "" && !m.Signed() && m.LastInvited == nil {
+			if uninvited(m) {
 				ids = append(ids, m.ID)
 			}
 		}
