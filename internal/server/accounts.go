@@ -8,7 +8,6 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -122,7 +121,7 @@ func (s *Server) handleInvite(c echo.Context) error {
 			Link:    s.publicBase(c) + "/invite/" + token,
 			Inviter: admin.Name,
 			Role:    inv.Role,
-			Expires: s.formatDateTime(inv.ExpiresAt, f.Language),
+			Expires: formatDateTime(inv.ExpiresAt.In(s.cfg.Location), f.Language),
 		})
 		if err != nil {
 			return err
@@ -135,13 +134,6 @@ func (s *Server) handleInvite(c echo.Context) error {
 		return err
 	}
 	return redirect(c, "/coordinate/accounts?done=invited")
-}
-
-// formatDateTime is page.DateTime for a language other than the page's,
-// such as an email's.
-func (s *Server) formatDateTime(t time.Time, lang string) string {
-	local := t.In(s.cfg.Location)
-	return formatDate(local, lang) + " " + local.Format("15:04 MST")
 }
 
 func (s *Server) handleRevokeAccountInvitation(c echo.Context) error {

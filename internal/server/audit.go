@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,9 +23,6 @@ type auditPage struct {
 	Oldest    bool // oldest first, instead of newest first
 	Zone      string
 }
-
-// When formats t in the coalition's zone.
-func (a auditPage) When(t time.Time) string { return a.DateTime(&t) }
 
 func (s *Server) handleAudit(c echo.Context) error {
 	st, err := s.pathStatement(c)

@@ -6,6 +6,7 @@ package server
 // requireAccount; any coordinator may manage any statement.
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -330,6 +331,20 @@ type statusCount struct {
 	Count  int
 }
 
+// statusCounts counts statement id's signatures in each status, for the
+// status filters of the manage page and the review queue.
+func (s *Server) statusCounts(ctx context.Context, id int64) ([]statusCount, error) {
+	out := make([]statusCount, 0, len(allSignatureStatuses))
+	for _, status := range allSignatureStatuses {
+		_, n, err := s.db.Signatures(ctx, signon.SignatureFilter{StatementID: id, Statuses: []signon.SignatureStatus{status}, PerPage: 1})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, statusCount{Status: status, Count: n})
+	}
+	return out, nil
+}
+
 type eventRow struct {
 	*signon.Event
 	Who       string
@@ -362,9 +377,6 @@ func (m managePage) FilterURL(status string) string {
 	}
 	return manageURL(m.Statement.ID) + "?status=" + url.QueryEscape(status) + "#signatures"
 }
-
-// When formats t, a time that is always set, in the coalition's zone.
-func (m managePage) When(t time.Time) string { return m.DateTime(&t) }
 
 // Day formats the date of t in the coalition's zone.
 func (m managePage) Day(t time.Time) string { return m.Date(&t) }
@@ -449,12 +461,8 @@ func (s *Server) renderManage(c echo.Context, status int, id int64, failure erro
 	if data.Stats, err = s.db.SignatureStats(ctx, st.ID); err != nil {
 		return err
 	}
-	for _, status := range allSignatureStatuses {
-		_, n, err := s.db.Signatures(ctx, signon.SignatureFilter{StatementID: st.ID, Statuses: []signon.SignatureStatus{status}, PerPage: 1})
-		if err != nil {
-			return err
-		}
-		data.StatusCounts = append(data.StatusCounts, statusCount{Status: status, Count: n})
+	if data.StatusCounts, err = s.statusCounts(ctx, st.ID); err != nil {
+		return err
 	}
 
 	statuses := allSignatureStatuses

@@ -9,6 +9,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,14 +34,6 @@ type statementMembersPage struct {
 	Remindable int
 	Done       string
 	Error      string
-}
-
-// PlaceName names a region or, outside the catalog's countries, a country.
-func (p statementMembersPage) PlaceName(country, region string) string {
-	if region != "" {
-		return p.RegionName(region)
-	}
-	return p.CountryName(country)
 }
 
 func statementMembersURL(id int64) string { return manageURL(id) + "/members" }
@@ -68,7 +61,7 @@ func (s *Server) renderStatementMembers(c echo.Context, status int, id int64, fa
 	for _, m := range standings {
 		if m.Signed() {
 			data.Signed++
-		} else if m.Email != "" && m.LastInvited == nil {
+		} else if uninvited(m) {
 			data.Uninvited++
 		}
 		if m.MayRemind(now) {
@@ -107,20 +100,23 @@ type invitationForm struct {
 	All     string  `form:"all"`
 }
 
+// uninvited reports whether m can be invited and never was: it has an
+// address and has not signed.
+func uninvited(m *signon.MemberStanding) bool {
+	return m.Email != "" && !m.Signed() && m.LastInvited == nil
+}
+
 func (s *Server) handleSendInvitations(c echo.Context) error {
-	id, err := pathID(c, "id")
+	st, err := s.pathStatement(c)
 	if err != nil {
 		return err
 	}
+	id := st.ID
 	var f invitationForm
 	if err := c.Bind(&f); err != nil {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")
 	}
 	ctx := c.Request().Context()
-	st, err := s.db.StatementByID(ctx, id)
-	if err != nil {
-		return err
-	}
 	ids := f.Members
 	if f.All == "uninvited" {
 		standings, err := s.db.MemberStandings(ctx, id)
@@ -129,7 +125,7 @@ func (s *Server) handleSendInvitations(c echo.Context) error {
 		}
 		ids = nil
 		for _, m := range standings {
-			if m.Email != "" && !m.Signed() && m.LastInvited == nil {
+			if uninvited(m) {
 				ids = append(ids, m.ID)
 			}
 		}
@@ -181,16 +177,11 @@ func (s *Server) invitationEmails(c echo.Context, st *signon.Statement) signon.C
 	return func(m *signon.Member, kind, token string) (*signon.Email, error) {
 		title, ok := titles[m.Language]
 		if !ok {
-			title = st.Title
-			if m.Language != st.Language {
-				tr, err := s.db.TranslationsIn(c.Request().Context(), m.Language, []int64{st.ID})
-				if err != nil {
-					return nil, err
-				}
-				if t := tr[st.ID]; t != nil && t.Title != "" {
-					title = t.Title
-				}
+			shown, err := s.statementsIn(c.Request().Context(), m.Language, []*signon.Statement{st})
+			if err != nil {
+				return nil, err
 			}
+			title = shown[0].Title
 			titles[m.Language] = title
 		}
 		d := invitationEmail{
@@ -219,32 +210,30 @@ type invitationPage struct {
 	IsPublic  bool
 }
 
-// invitation resolves an invitation link's token to its statement and
+// errUnknownInvitation answers an invitation link that does not work.
+var errUnknownInvitation = signon.KeyedError(signon.ENOTFOUND, "roster.invitation.unknown", "This invitation link is not valid.")
+
+// invitation resolves an invitation link's token to its invitation and
 // member. An unknown token, or one whose member was removed, is a page
 // not found.
-func (s *Server) invitation(c echo.Context, token string) (*signon.Statement, *signon.Member, error) {
+func (s *Server) invitation(c echo.Context, token string) (*signon.Invitation, *signon.Member, error) {
 	ctx := c.Request().Context()
-	unknown := signon.KeyedError(signon.ENOTFOUND, "roster.invitation.unknown", "This invitation link is not valid.")
 	if token == "" || len(token) > 100 {
-		return nil, nil, unknown
+		return nil, nil, errUnknownInvitation
 	}
 	inv, err := s.db.InvitationByToken(ctx, token)
 	if signon.ErrorCode(err) == signon.ENOTFOUND {
-		return nil, nil, unknown
+		return nil, nil, errUnknownInvitation
 	} else if err != nil {
 		return nil, nil, err
 	}
 	m, err := s.db.MemberByID(ctx, inv.MemberID)
 	if signon.ErrorCode(err) == signon.ENOTFOUND {
-		return nil, nil, unknown
+		return nil, nil, errUnknownInvitation
 	} else if err != nil {
 		return nil, nil, err
 	}
-	st, err := s.db.StatementByID(ctx, inv.StatementID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, m, nil
+	return inv, m, nil
 }
 
 func (s *Server) handleInvitation(c echo.Context) error {
@@ -254,12 +243,17 @@ func (s *Server) handleInvitation(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	token := c.Param("token")
-	st, m, err := s.invitation(c, token)
+	inv, m, err := s.invitation(c, token)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	st, err := s.db.StatementByID(ctx, inv.StatementID)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	sig, err := s.db.MemberSignature(c.Request().Context(), st.ID, m)
+	sig, err := s.db.MemberSignature(ctx, st.ID, m)
 	if err != nil {
 		return err
 	}
@@ -282,8 +276,9 @@ func (s *Server) handleInvitation(c echo.Context) error {
 
 // applyMembership links a signature from the sign form to the roster.
 // With an invitation's token it signs for the invited member: the
-// member's treatment under the statement's policy, and the address
-// counts as confirmed, since the link came to the member's mailbox. The
+// member's treatment under the statement's policy, and the member's
+// address counts as confirmed, since the link came to that mailbox
+// (another address typed on the form is confirmed as anyone's is). The
 // organization must stay the member's. Without a token it does nothing:
 // storeSignature links a name on the roster to its member, with no
 // treatment.
@@ -291,12 +286,12 @@ func (s *Server) applyMembership(c echo.Context, st *signon.Statement, token str
 	if token == "" {
 		return nil
 	}
-	invited, m, err := s.invitation(c, token)
+	inv, m, err := s.invitation(c, token)
 	if err != nil {
 		return err
 	}
-	if invited.ID != st.ID {
-		return signon.KeyedError(signon.ENOTFOUND, "roster.invitation.unknown", "This invitation link is not valid.")
+	if inv.StatementID != st.ID {
+		return errUnknownInvitation
 	}
 	if sig.SignerType != signon.SignerOrganization || sig.OrgKey != m.OrgKey {
 		return &signon.Error{
@@ -305,8 +300,12 @@ func (s *Server) applyMembership(c echo.Context, st *signon.Statement, token str
 			Fields:  signon.Problems{"organization": {Code: signon.ProblemInvitationOrganization}},
 		}
 	}
-	now := s.now()
-	sig.MemberID, sig.Source, sig.ConfirmedAt = &m.ID, signon.SourceInvite, &now
-	sig.Status = signon.InitialStatus(st, true, true)
+	sig.MemberID, sig.Source = &m.ID, signon.SourceInvite
+	confirmed := strings.EqualFold(sig.Email, m.Email)
+	if confirmed {
+		now := s.now()
+		sig.ConfirmedAt = &now
+	}
+	sig.Status = signon.InitialStatus(st, true, confirmed)
 	return nil
 }

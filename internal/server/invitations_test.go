@@ -224,3 +224,60 @@ func TestInvitations(t *testing.T) {
 		wantIn(t, app.client(t).get("/i/not-a-real-token"), http.StatusNotFound, "This invitation link is not valid.")
 	})
 }
+
+// The invitation link proves access to the member's mailbox, not to an
+// address typed over it on the form: that one is confirmed as anyone's is.
+func TestInvitationConfirmsOnlyTheMembersAddress(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		ctx := context.Background()
+		app := newTestApp(t, dialect)
+		st := app.openStatement(t, "letter", func(s *signon.Statement) {
+			s.Approval, s.RequireConfirmation = signon.ApprovalNonMembers, true
+		})
+		ana := app.addMember(t, signon.MemberInput{Name: "Red Migrante", ContactName: "Ana Gómez", Email: "ana@example.mx", Country: "MX", Region: "CHH"})
+		carla := app.addMember(t, signon.MemberInput{Name: "Casa Carla", ContactName: "Carla Ruiz", Email: "carla@example.org", Region: "NM"})
+		box := app.Mail(t)
+		res := app.coordinator(t).postForm(fmt.Sprintf("/coordinate/statements/%d/invitations", st.ID),
+			url.Values{"member": {fmt.Sprint(ana.ID), fmt.Sprint(carla.ID)}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("invite: %d\n%s", res.Status, res.Body)
+		}
+
+		sign := func(address, email string) string {
+			t.Helper()
+			signer := app.client(t)
+			form := signFormValues(t, signer.get(sitePath(t, mailTo(t, box, address, 1).Link("/i/"))).Body)
+			form.Set("email", email)
+			res := signer.postForm("/s/letter/sign", form)
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("sign through %s's invitation: %d\n%s", address, res.Status, res.Body)
+			}
+			return res.Header.Get("Location")
+		}
+		// The member's own address, in other capitals: confirmed, approved.
+		if loc := sign("ana@example.mx", "Ana@Example.MX"); !strings.Contains(loc, "signed=approved") {
+			t.Errorf("with the member's address: %s, want approved", loc)
+		}
+		// Another address: a member still, but the address must be confirmed.
+		if loc := sign("carla@example.org", "someone@example.net"); !strings.Contains(loc, "signed=unconfirmed") {
+			t.Errorf("with another address: %s, want unconfirmed", loc)
+		}
+		sigs, _, err := app.DB.Signatures(ctx, signon.SignatureFilter{StatementID: st.ID, Statuses: []signon.SignatureStatus{signon.SignatureUnconfirmed}})
+		if err != nil || len(sigs) != 1 {
+			t.Fatalf("unconfirmed signatures = %v, %v", sigs, err)
+		}
+		if s := sigs[0]; s.ConfirmedAt != nil || s.MemberID == nil || *s.MemberID != carla.ID || s.Source != signon.SourceInvite {
+			t.Errorf("signature with another address = %+v", s)
+		}
+		// Confirmed, it is the member's: approved without review.
+		confirm := mailTo(t, box, "someone@example.net", 1).Link("/confirm/")
+		if confirm == "" {
+			t.Fatal("no confirmation link sent to the address typed")
+		}
+		if res := app.client(t).postForm(sitePath(t, confirm), nil); !strings.Contains(res.Header.Get("Location"), "signed=approved") {
+			t.Errorf("confirm: %d %s, want approved", res.Status, res.Header.Get("Location"))
+		}
+	})
+}

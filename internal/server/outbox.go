@@ -49,6 +49,8 @@ func (s *Server) handleOutbox(c echo.Context) error {
 type emailPage struct {
 	*page
 	Email *signon.Email
+	// AdminsOnly is set when the email's link was cut for this reader.
+	AdminsOnly bool
 }
 
 func (s *Server) handleOutboxEmail(c echo.Context) error {
@@ -60,7 +62,15 @@ func (s *Server) handleOutboxEmail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.newPage(c, "")
-	p.Title, p.NoIndex = e.Subject, true
-	return s.render(c, http.StatusOK, "outbox_email", emailPage{page: p, Email: e})
+	data := emailPage{Email: e}
+	// An account invitation's link makes whoever follows it an account
+	// with the invited role, an admin's perhaps: only admins, who manage
+	// accounts, may read it before delivery cuts it.
+	if e.Kind == signon.EmailAccountInvite && !currentAccount(c).IsAdmin() {
+		e.TextBody, e.HTMLBody = signon.RedactPrivateLinks(e.TextBody), signon.RedactPrivateLinks(e.HTMLBody)
+		data.AdminsOnly = true
+	}
+	data.page = s.newPage(c, "")
+	data.Title, data.NoIndex = e.Subject, true
+	return s.render(c, http.StatusOK, "outbox_email", data)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +59,37 @@ func TestOutbox(t *testing.T) {
 		res = c.get(fmt.Sprintf("/coordinate/outbox/%d", e.ID))
 		if !strings.Contains(res.Body, "ya no llevan su clave") {
 			t.Errorf("delivered email does not say its links were cut:\n%s", res.Body)
+		}
+	})
+}
+
+// An account invitation's link would make a coordinator an admin: the
+// outbox shows it to admins only.
+func TestOutboxAccountInvitationLinkAdminsOnly(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		ctx := context.Background()
+		app := newTestApp(t, dialect)
+		admin := app.loginAs(t, "admin@example.org", signon.RoleAdmin)
+		res := admin.postForm("/coordinate/accounts/invitations", url.Values{"email": {"luz@example.org"}, "role": {"admin"}, "language": {"en"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("invite: %d\n%s", res.Status, res.Body)
+		}
+		emails, _, err := app.DB.Emails(ctx, signon.EmailFilter{Page: 1, PerPage: 10})
+		if err != nil || len(emails) != 1 || emails[0].Kind != signon.EmailAccountInvite {
+			t.Fatalf("emails = %v, %v", emails, err)
+		}
+		page := fmt.Sprintf("/coordinate/outbox/%d", emails[0].ID)
+		link := regexp.MustCompile(`/invite/[A-Za-z0-9_-]{40,}`)
+
+		res = app.coordinator(t).get(page)
+		if res.Status != http.StatusOK || link.MatchString(res.Body) || !strings.Contains(res.Body, "shown only to administrators") {
+			t.Errorf("a coordinator's view of the invitation: %d, link shown: %v\n%s", res.Status, link.MatchString(res.Body), res.Body)
+		}
+		res = admin.get(page)
+		if res.Status != http.StatusOK || !link.MatchString(res.Body) || strings.Contains(res.Body, "shown only to administrators") {
+			t.Errorf("an admin's view of the invitation: %d, link shown: %v", res.Status, link.MatchString(res.Body))
 		}
 	})
 }

@@ -90,8 +90,13 @@ func (p *page) DateTime(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	local := t.In(p.zone)
-	return formatDate(local, p.lang) + " " + local.Format("15:04 MST")
+	return formatDateTime(t.In(p.zone), p.lang)
+}
+
+// formatDateTime formats t, already in the zone to show, with its time of
+// day in lang.
+func formatDateTime(t time.Time, lang string) string {
+	return formatDate(t, lang) + " " + t.Format("15:04 MST")
 }
 
 // At is DateTime for a time that is always set.
@@ -121,6 +126,14 @@ func (p *page) CountryName(code string) string {
 		return c.Name(p.lang)
 	}
 	return code
+}
+
+// PlaceName names a region or, outside the catalog's countries, a country.
+func (p *page) PlaceName(country, region string) string {
+	if region != "" {
+		return p.RegionName(region)
+	}
+	return p.CountryName(country)
 }
 
 // Lang is the page's language code.

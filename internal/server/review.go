@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -133,9 +132,6 @@ func (r reviewPage) StatusURL(status string) string {
 	return reviewURL(r.Statement.ID) + "?" + f.values(1).Encode()
 }
 
-// When formats t in the coalition's zone.
-func (r reviewPage) When(t time.Time) string { return r.DateTime(&t) }
-
 // CanApprove reports whether the queue offers to approve s.
 func (r reviewPage) CanApprove(s *signon.Signature) bool {
 	return r.Changeable && signon.CanDecide(s.Status, signon.SignatureApproved)
@@ -176,12 +172,8 @@ func (s *Server) renderReview(c echo.Context, status int, id int64, f reviewFilt
 	if failure != nil {
 		data.Error, data.Errors, data.Problems = p.Error(failure), p.Problems(failure), bulkProblems(p, failure)
 	}
-	for _, status := range allSignatureStatuses {
-		_, n, err := s.db.Signatures(ctx, signon.SignatureFilter{StatementID: st.ID, Statuses: []signon.SignatureStatus{status}, PerPage: 1})
-		if err != nil {
-			return err
-		}
-		data.StatusCounts = append(data.StatusCounts, statusCount{Status: status, Count: n})
+	if data.StatusCounts, err = s.statusCounts(ctx, st.ID); err != nil {
+		return err
 	}
 	if data.Signatures, data.Matching, err = s.db.Signatures(ctx, f.signatureFilter(st.ID)); err != nil {
 		return err
@@ -355,9 +347,6 @@ type reviewSignaturePage struct {
 	Conflict   *signon.Signature // the standing signature a correction collides with
 }
 
-// When formats t in the coalition's zone.
-func (r reviewSignaturePage) When(t time.Time) string { return r.DateTime(&t) }
-
 // CanDecide reports whether the page offers to set status.
 func (r reviewSignaturePage) CanDecide(status string) bool {
 	return r.Changeable && signon.CanDecide(r.Signature.Status, signon.SignatureStatus(status))
@@ -499,9 +488,6 @@ type reviewMergePage struct {
 	Changeable bool
 	Error      string
 }
-
-// When formats t in the coalition's zone.
-func (r reviewMergePage) When(t time.Time) string { return r.DateTime(&t) }
 
 // mergeChoice is one of the two signatures, and whether it is the one
 // chosen to keep.

@@ -66,15 +66,6 @@ func (p rosterPage) FilterURL(region string) string {
 	return urlWithQuery("/coordinate/members", "region", region, "q", p.Query)
 }
 
-// PlaceName names a region or, for members outside the catalog's
-// countries, their country.
-func (p rosterPage) PlaceName(country, region string) string {
-	if region != "" {
-		return p.RegionName(region)
-	}
-	return p.CountryName(country)
-}
-
 // urlWithQuery is base with the non-empty values of kv (name, value, …).
 func urlWithQuery(base string, kv ...string) string {
 	v := url.Values{}

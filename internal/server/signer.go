@@ -9,7 +9,6 @@ package server
 import (
 	"log/slog"
 	"net/http"
-	"net/mail"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -182,7 +181,7 @@ func (s *Server) handleResend(c echo.Context) error {
 	p := s.newPage(c, "")
 	p.NoIndex = true
 	data := linkPage{page: p, Statement: f.Statement, Email: f.Email}
-	if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email || len(f.Email) > signon.MaxEmail {
+	if !signon.ValidEmail(f.Email) || len(f.Email) > signon.MaxEmail {
 		p.Title = p.T("confirm.resend.title")
 		data.Error = p.Problem(signon.Problem{Code: signon.ProblemInvalidEmail})
 		return s.render(c, http.StatusUnprocessableEntity, "confirm_link", data)

@@ -57,7 +57,7 @@ func NewAccount(in AccountInput) (*Account, error) {
 	p := Problems{}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	requireText(p, "email", email, MaxEmail)
-	if _, ok := p["email"]; !ok && !validEmail(email) {
+	if _, ok := p["email"]; !ok && !ValidEmail(email) {
 		p.Add("email", ProblemInvalidEmail, 0)
 	}
 	name := collapseSpace(in.Name)
@@ -173,7 +173,7 @@ func NewAccountInvitation(in InvitationInput, tokenHash string, now time.Time) (
 	p := Problems{}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	requireText(p, "email", email, MaxEmail)
-	if _, ok := p["email"]; !ok && !validEmail(email) {
+	if _, ok := p["email"]; !ok && !ValidEmail(email) {
 		p.Add("email", ProblemInvalidEmail, 0)
 	}
 	if in.Role != RoleAdmin && in.Role != RoleCoordinator {

@@ -66,7 +66,7 @@ func (in MemberInput) Validate() (*Member, error) {
 	website := checkWebsite(p, in.Website)
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	optionalText(p, "email", email, MaxEmail)
-	if _, ok := p["email"]; !ok && email != "" && !validEmail(email) {
+	if _, ok := p["email"]; !ok && email != "" && !ValidEmail(email) {
 		p.Add("email", ProblemInvalidEmail, 0)
 	}
 	lang := strings.ToLower(strings.TrimSpace(in.Language))

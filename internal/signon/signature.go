@@ -146,7 +146,7 @@ func (in SignatureInput) Validate(st *Statement) (*Signature, error) {
 
 	email := strings.TrimSpace(in.Email)
 	requireText(p, "email", email, MaxEmail)
-	if _, ok := p["email"]; !ok && !validEmail(email) {
+	if _, ok := p["email"]; !ok && !ValidEmail(email) {
 		p.Add("email", ProblemInvalidEmail, 0)
 	}
 	city := collapseSpace(in.City)
@@ -238,7 +238,9 @@ func checkWebsite(p Problems, website string) string {
 	return website
 }
 
-func validEmail(s string) bool {
+// ValidEmail reports whether s is an address Signon accepts: a bare
+// address, without a display name, on a domain with a dot.
+func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
 		return false
