@@ -240,6 +240,13 @@ func (db *DB) UpdateSignature(ctx context.Context, statementID, signatureID int6
 			return notFound(err, "Signature not found.")
 		}
 		normalizeSignature(&sig)
+		// The signer may change a standing signature of an open
+		// statement only; checked here, under the locks, so a close or a
+		// rejection made while the signer typed is not overwritten. (The
+		// deadline is the caller's to check, on its clock.)
+		if by == 0 && (st.Status != signon.StatusOpen || !sig.Status.Active()) {
+			return signon.KeyedError(signon.ECONFLICT, "my.error.closed", "This signature can no longer be changed.")
+		}
 		oldKey := sig.OrgKey
 		changes, err := edit.Apply(st, &sig)
 		if err != nil || len(changes) == 0 {

@@ -333,6 +333,31 @@ func TestSignerService_UpdateSignature(t *testing.T) {
 			db := storetest.Open(t, dialect)
 			a := createAccount(t, db, "")
 
+			// A rejection or a close made while the signer typed is not
+			// overwritten by the signer's correction; a coordinator's
+			// correction of a rejected signature still goes through.
+			t.Run("SignerOnlyWhileStanding", func(t *testing.T) {
+				st := openStatement(t, db, "standing")
+				rejected := createSignature(t, db, st.ID, "Casa Rechazada", "US-TX", signon.SignatureRejected)
+				edit := signon.EditOf(rejected)
+				edit.City = "Austin"
+				if _, err := db.UpdateSignature(ctx, st.ID, rejected.ID, edit, 0); signon.ErrorKey(err) != "my.error.closed" {
+					t.Errorf("signer's correction of a rejected signature = %v, want my.error.closed", err)
+				}
+				if _, err := db.UpdateSignature(ctx, st.ID, rejected.ID, edit, a.ID); err != nil {
+					t.Errorf("coordinator's correction of a rejected signature = %v", err)
+				}
+				approved := createSignature(t, db, st.ID, "Casa Abierta", "US-TX", signon.SignatureApproved)
+				if _, err := db.TransitionStatement(ctx, st.ID, signon.ActionClose, nil, t0.Add(time.Hour), a.ID); err != nil {
+					t.Fatal(err)
+				}
+				edit = signon.EditOf(approved)
+				edit.City = "Austin"
+				if _, err := db.UpdateSignature(ctx, st.ID, approved.ID, edit, 0); signon.ErrorKey(err) != "my.error.closed" {
+					t.Errorf("signer's correction after the close = %v, want my.error.closed", err)
+				}
+			})
+
 			t.Run("Corrects", func(t *testing.T) {
 				st := openStatement(t, db, "corrects")
 				sig := createSignature(t, db, st.ID, "Casa de la Raza", "US-TX", signon.SignatureApproved)
