@@ -297,6 +297,9 @@ type Stats struct {
 	Total     int
 	ByRegion  []RegionCount  // most signatures first, then by code
 	ByCountry []CountryCount // most signatures first, then by code
+	// Version grows with every change of what the public sees of the
+	// statement's signatures (see store.CountsVersion); 0 for none.
+	Version int64
 }
 
 // RegionsCounted is the number of distinct regions with a signature.

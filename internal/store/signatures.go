@@ -1,10 +1,8 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -215,72 +213,6 @@ func (db *DB) SetSignatureStatus(ctx context.Context, statementID, signatureID i
 			Action: signatureActions[status], Detail: string(sig.Status) + " → " + string(status),
 		})
 	})
-}
-
-// SignatureStats counts a statement's approved signatures by region and
-// by country, from one GROUP BY over the (statement_id, status, country,
-// region) index.
-func (db *DB) SignatureStats(ctx context.Context, statementID int64) (*signon.Stats, error) {
-	var rows []struct {
-		Country string
-		Region  string
-		N       int
-	}
-	err := db.read.WithContext(ctx).Model(&signon.Signature{}).
-		Select("country, region, count(*) AS n").
-		Where("statement_id = ? AND status = ?", statementID, signon.SignatureApproved).
-		Group("country, region").
-		Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: signature stats of statement %d: %w", statementID, err)
-	}
-	stats := &signon.Stats{ByRegion: []signon.RegionCount{}, ByCountry: []signon.CountryCount{}}
-	byCountry := map[string]int{}
-	for _, r := range rows {
-		stats.Total += r.N
-		byCountry[r.Country] += r.N
-		if r.Region != "" {
-			stats.ByRegion = append(stats.ByRegion, signon.RegionCount{Region: r.Region, Country: r.Country, Count: r.N})
-		}
-	}
-	for c, n := range byCountry {
-		stats.ByCountry = append(stats.ByCountry, signon.CountryCount{Country: c, Count: n})
-	}
-	slices.SortFunc(stats.ByRegion, func(a, b signon.RegionCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Region, b.Region))
-	})
-	slices.SortFunc(stats.ByCountry, func(a, b signon.CountryCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Country, b.Country))
-	})
-	return stats, nil
-}
-
-// SignatureCounts returns the number of approved signatures of each
-// statement in ids, zero included, from one GROUP BY.
-func (db *DB) SignatureCounts(ctx context.Context, ids []int64) (map[int64]int, error) {
-	counts := make(map[int64]int, len(ids))
-	if len(ids) == 0 {
-		return counts, nil
-	}
-	for _, id := range ids {
-		counts[id] = 0
-	}
-	var rows []struct {
-		StatementID int64
-		N           int
-	}
-	err := db.read.WithContext(ctx).Model(&signon.Signature{}).
-		Select("statement_id, count(*) AS n").
-		Where("statement_id IN ? AND status = ?", ids, signon.SignatureApproved).
-		Group("statement_id").
-		Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: count signatures: %w", err)
-	}
-	for _, r := range rows {
-		counts[r.StatementID] = r.N
-	}
-	return counts, nil
 }
 
 func normalizeSignature(s *signon.Signature) {

@@ -396,6 +396,7 @@ func TestSignatureService_SignatureStats(t *testing.T) {
 					{Country: "SV", Count: 2},
 					{Country: "CA", Count: 1},
 				},
+				Version: 13, // one change per approved signature
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("SignatureStats() =\n%+v\nwant\n%+v", got, want)
