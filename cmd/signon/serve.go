@@ -101,6 +101,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}()
 
+	// The public counts' deltas are folded about once a second (see
+	// store.FoldSignatureCounts); every instance runs a folder, and on
+	// PostgreSQL they take turns.
+	foldCtx, stopFolding := context.WithCancel(context.WithoutCancel(ctx))
+	folded := make(chan struct{})
+	go func() {
+		defer close(folded)
+		db.FoldSignatureCountsEvery(foldCtx, time.Second, log)
+	}()
+	defer func() {
+		stopFolding()
+		<-folded
+	}()
+
 	err = srv.ListenAndServe(ctx, addr, func(a net.Addr) {
 		local := localURL(a.String())
 		public := cfg.BaseURL
