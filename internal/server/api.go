@@ -362,6 +362,19 @@ func (r signatureRequest) input() signon.SignatureInput {
 type apiSigned struct {
 	Status    signon.SignatureStatus `json:"status"`
 	Statement string                 `json:"statement"`
+	// ManageURL is the signer's private link to correct or withdraw the
+	// signature, given here when no email carries it (see storeSignature).
+	ManageURL string `json:"manage_url,omitempty"`
+}
+
+// signedAnswer is the API's answer to a signature of status on st
+// whose manage token (or "" for none on the answer) is manage.
+func (s *Server) signedAnswer(st *signon.Statement, status signon.SignatureStatus, manage string) apiSigned {
+	out := apiSigned{Status: status, Statement: st.Slug}
+	if manage != "" {
+		out.ManageURL = s.absoluteURL("/my/" + manage)
+	}
+	return out
 }
 
 // apiSign takes a signature as JSON, under the same rules as the form.
@@ -378,7 +391,8 @@ func (s *Server) apiSign(c echo.Context) error {
 	if req.Fax != "" {
 		s.log.InfoContext(ctx, "API honeypot filled; nothing stored",
 			slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
-		return c.JSON(http.StatusCreated, apiSigned{Status: signon.InitialStatus(st, false, false), Statement: st.Slug})
+		status := signon.InitialStatus(st, false, false)
+		return c.JSON(http.StatusCreated, s.signedAnswer(st, status, s.decoyLink(st, status)))
 	}
 	if !st.AcceptsSignatures(s.now()) {
 		return signon.KeyedError(signon.ECONFLICT, "error.not_open", "This statement is not open for signatures.")
@@ -392,10 +406,11 @@ func (s *Server) apiSign(c echo.Context) error {
 	}
 	sig.Status = signon.InitialStatus(st, false, false)
 	sig.Source = signon.SourceAPI
-	if err := s.storeSignature(c, st, sig); err != nil {
+	manage, err := s.storeSignature(c, st, sig)
+	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, apiSigned{Status: sig.Status, Statement: st.Slug})
+	return c.JSON(http.StatusCreated, s.signedAnswer(st, sig.Status, manage))
 }
 
 // decode reads a JSON request body of at most limit bytes into a T,

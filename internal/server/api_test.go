@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -374,8 +375,22 @@ func TestAPI_Sign(t *testing.T) {
 
 		res := c.postRaw(path, "application/json; charset=utf-8", pubSignJSON())
 		pubStatus(t, res, http.StatusCreated)
-		if got := strings.TrimSpace(res.Body); got != `{"status":"approved","statement":"api-sign"}` {
-			t.Errorf("body %s", got)
+		// Counted at once: the private link is on the answer, and no
+		// email is queued.
+		var signed struct {
+			Status, Statement string
+			ManageURL         string `json:"manage_url"`
+		}
+		if err := json.Unmarshal([]byte(res.Body), &signed); err != nil || signed.Status != "approved" || signed.Statement != "api-sign" ||
+			!regexp.MustCompile(`^http://signon\.test/my/[A-Za-z0-9_-]{43}$`).MatchString(signed.ManageURL) {
+			t.Errorf("body %s", res.Body)
+		}
+		if !strings.Contains(res.Body, `"manage_url":`) {
+			t.Errorf("body %s names no manage_url", res.Body)
+		}
+		pubHas(t, c.get(strings.TrimPrefix(signed.ManageURL, "http://signon.test")).Body, "Your signature", "Correct your signature")
+		if n := len(signerEmails(t, app, st)); n != 0 {
+			t.Errorf("%d emails queued, want none", n)
 		}
 		list := pubSignatures(t, app, st)
 		if len(list) != 1 || list[0].Source != signon.SourceAPI || list[0].Language != "es" || list[0].Region != "US-TX" ||

@@ -662,7 +662,11 @@ func (s *Server) handleSign(c echo.Context) error {
 		// Looks like success, so the bot learns nothing.
 		s.log.InfoContext(ctx, "sign form honeypot filled; nothing stored",
 			slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
-		return s.signedRedirect(c, st, collapseForFlash(f.Organization), signon.InitialStatus(st, false, false))
+		status := signon.InitialStatus(st, false, false)
+		if decoy := s.decoyLink(st, status); decoy != "" {
+			return redirect(c, "/my/"+decoy+"?signed=1")
+		}
+		return s.signedRedirect(c, st, collapseForFlash(f.Organization), status)
 	}
 	if !st.AcceptsSignatures(now) {
 		return again(http.StatusConflict, signAttempt{alert: t.T("error.not_open"), refused: true})
@@ -688,12 +692,16 @@ func (s *Server) handleSign(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	err = s.storeSignature(c, st, sig)
+	manage, err := s.storeSignature(c, st, sig)
 	switch {
 	case signon.ErrorKey(err) == "error.already_signed":
 		return again(http.StatusConflict, signAttempt{alert: t.Error(err)})
 	case err != nil:
 		return err
+	case manage != "":
+		// The thank-you is the signer's own page: its address is the
+		// private link, which no email carries.
+		return redirect(c, "/my/"+manage+"?signed=1")
 	}
 	return s.signedRedirect(c, st, sig.Name(), sig.Status)
 }

@@ -359,10 +359,7 @@ func TestSign(t *testing.T) {
 		pubHasNot(t, res.Body, `name="signer_type"`) // organizations only
 
 		res = c.postForm("/s/sign-here/sign", pubSignValues("organization", "  Casa de la Raza  ", "email", "ana@casadelaraza.example.org"))
-		pubStatus(t, res, http.StatusSeeOther)
-		if loc := res.Header.Get("Location"); loc != "/s/sign-here?signed=approved#signed" {
-			t.Errorf("Location %q", loc)
-		}
+		own := ownPage(t, res)
 		list := pubSignatures(t, app, st)
 		if len(list) != 1 {
 			t.Fatalf("%d signatures stored, want 1", len(list))
@@ -373,16 +370,28 @@ func TestSign(t *testing.T) {
 			t.Errorf("stored %+v", got)
 		}
 
-		res = c.get("/s/sign-here?signed=approved")
+		// The thank-you is on the signer's own page, the only place its
+		// private link is given: no email is sent.
+		res = c.get(own)
 		pubStatus(t, res, http.StatusOK)
 		pubHas(t, res.Body,
 			`id="signed" role="status"`,
 			"Thank you — Casa de la Raza is now listed among the signatories.",
-			`<p class="headline">1 organization from 1 state</p>`,
+			"no email is sent with it",
+			"http://signon.test"+strings.TrimSuffix(own, "?signed=1"),
 		)
+		if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("own page Cache-Control %q, Referrer-Policy %q", res.Header.Get("Cache-Control"), res.Header.Get("Referrer-Policy"))
+		}
+		if n := len(signerEmails(t, app, st)); n != 0 {
+			t.Errorf("%d emails queued, want none", n)
+		}
+		res = c.get("/s/sign-here")
+		pubStatus(t, res, http.StatusOK)
+		pubHas(t, res.Body, `<p class="headline">1 organization from 1 state</p>`)
 		pubHas(t, pubText(res.Body), "Texas (1) Casa de la Raza · El Paso")
 		pubHasNot(t, res.Body, "ana@casadelaraza.example.org")
-		// The name was a one-time message.
+		// Without a name, the statement page still thanks.
 		res = c.get("/s/sign-here?signed=approved")
 		pubHas(t, res.Body, "Thank you — your signature is now listed.")
 
@@ -391,10 +400,10 @@ func TestSign(t *testing.T) {
 		es.lang = "es"
 		res = es.postForm("/s/sign-here/sign", pubSignValues("organization", "Red Fronteriza", "country", "mx", "region", "mx-chh",
 			"email", "contacto@redfronteriza.example.org", "website", "redfronteriza.example.org"))
-		pubStatus(t, res, http.StatusSeeOther)
-		res = es.get("/s/sign-here?signed=approved")
-		pubHas(t, res.Body, "¡Gracias! Red Fronteriza ya aparece en la lista de firmantes.",
-			`<p class="headline">2 organizaciones de 2 estados en 2 países</p>`)
+		res = es.get(ownPage(t, res))
+		pubHas(t, res.Body, "¡Gracias! Red Fronteriza ya aparece en la lista de firmantes.", "no se envía por correo")
+		res = es.get("/s/sign-here")
+		pubHas(t, res.Body, `<p class="headline">2 organizaciones de 2 estados en 2 países</p>`)
 		for _, s := range pubSignatures(t, app, st) {
 			if s.Organization == "Red Fronteriza" && (s.Language != "es" || s.Region != "MX-CHH" || s.Website != "https://redfronteriza.example.org") {
 				t.Errorf("stored %+v", s)
@@ -548,10 +557,9 @@ func TestSign_Honeypot(t *testing.T) {
 		st := app.openStatement(t, "bots")
 		c := app.client(t)
 		res := c.postForm("/s/bots/sign", pubSignValues("fax", "+1 555 0100"))
-		pubStatus(t, res, http.StatusSeeOther)
-		if loc := res.Header.Get("Location"); loc != "/s/bots?signed=approved#signed" {
-			t.Errorf("Location %q", loc)
-		}
+		// As a new signature counted at once: to a private link, which
+		// does not work.
+		pubStatus(t, c.get(ownPage(t, res)), http.StatusNotFound)
 		pubWantCount(t, app, st, 0)
 		// Even invalid input looks accepted.
 		res = c.postForm("/s/bots/sign", url.Values{"fax": {"x"}})

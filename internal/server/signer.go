@@ -3,8 +3,11 @@ package server
 // A signer has no account. Each new signature from the form or the API
 // gets a private link to correct or withdraw it (/my/TOKEN) and, where
 // the statement asks for it, a link to confirm the address
-// (/confirm/TOKEN); both go by email, stored in the signature's own
-// transaction. Only the SHA-256 of a token is stored, as for sessions.
+// (/confirm/TOKEN). A signature counted at once on a public list gets
+// its link on the answer (signon.LinkOnAnswer) and no email, so a surge
+// of signatures queues no surge of emails; otherwise the links go by
+// email, stored in the signature's own transaction. Only the SHA-256 of
+// a token is stored, as for sessions.
 
 import (
 	"log/slog"
@@ -53,44 +56,83 @@ func (s *Server) signerMail(c echo.Context, st *signon.Statement, sig *signon.Si
 	return tokens, e, nil
 }
 
+// signerLinks makes the private links of a new signature sig of st:
+// the tokens to store and either the email that carries them or, where
+// signon.LinkOnAnswer says so, the manage token in clear, to show on
+// the answer, with no email.
+func (s *Server) signerLinks(c echo.Context, st *signon.Statement, sig *signon.Signature) (tokens []*signon.SignatureToken, emails []*signon.Email, manage string, err error) {
+	if signon.LinkOnAnswer(st, sig.Status, s.now()) {
+		manage = NewToken()
+		return []*signon.SignatureToken{signon.NewSignatureToken(hashToken(manage), signon.TokenManage, s.now())}, nil, manage, nil
+	}
+	tokens, e, err := s.signerMail(c, st, sig)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return tokens, []*signon.Email{e}, "", nil
+}
+
 // storeSignature stores a new signature from the form or the API with
-// the signer's links and the email that carries them. Whether an
+// the signer's links, and returns the manage token to show on the
+// answer, or "" when an email carries the links. Whether an
 // organization has signed is public only as far as the public list
 // shows it: a second signature of an organization whose standing one
 // the list does not show (awaiting confirmation or review, or a list
 // hidden until publication) is answered exactly as a new one, with
 // nothing stored and no email sent, and the "already signed" conflict
-// is returned only when the list shows that organization.
+// is returned only when the list shows that organization. (Such a
+// second signature gets a link on the answer only in the rare case of a
+// hidden standing signature on a statement that counts at once and
+// shows its list, say after its policy changed: a link that does not
+// work, which tells its poster no more than the receipt that would not
+// have come.)
 //
 // A signature in the name of a member is linked to it (CreateSignature
 // does it), for the roster's view of who signed and the review queue's
 // filter, but is not treated as a member's: anyone can type a name (only
 // an invitation link signs as the member, see applyMembership).
-func (s *Server) storeSignature(c echo.Context, st *signon.Statement, sig *signon.Signature) error {
+func (s *Server) storeSignature(c echo.Context, st *signon.Statement, sig *signon.Signature) (string, error) {
 	ctx := c.Request().Context()
-	tokens, e, err := s.signerMail(c, st, sig)
+	tokens, emails, manage, err := s.signerLinks(c, st, sig)
 	if err != nil {
-		return err
+		return "", err
 	}
-	err = s.db.CreateSignature(ctx, sig, tokens, e)
+	err = s.db.CreateSignature(ctx, sig, tokens, emails...)
+	if err == nil {
+		return manage, nil
+	}
 	if signon.ErrorKey(err) != "error.already_signed" {
-		return err
+		return "", err
 	}
 	listed, lerr := s.db.SignatureListed(ctx, st.ID, sig.OrgKey)
 	if lerr != nil {
-		return lerr
+		return "", lerr
 	}
 	if listed && st.SignatoriesPublic(s.now()) {
-		return err
+		return "", err
 	}
 	s.log.InfoContext(ctx, "second signature of an organization not on the public list; answered as new, nothing stored",
 		slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
-	return nil
+	return manage, nil
+}
+
+// decoyLink is the manage token an answer imitating a new signature
+// (a bot's, through the honeypot) shows where a new one would show one.
+func (s *Server) decoyLink(st *signon.Statement, status signon.SignatureStatus) string {
+	if signon.LinkOnAnswer(st, status, s.now()) {
+		return NewToken()
+	}
+	return ""
 }
 
 // signerLink resolves the :token of a private link of purpose to its
 // signature and statement, the statement shown in the page's language.
 func (s *Server) signerLink(c echo.Context, purpose signon.TokenPurpose) (*signon.Signature, *signon.Statement, *signon.Statement, error) {
+	// The token is in the address: keep the page out of caches and the
+	// address out of the Referer of links followed from it.
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
 	ctx := c.Request().Context()
 	sig, err := s.db.SignatureByToken(ctx, hashToken(c.Param("token")), purpose, s.now())
 	if err != nil {
@@ -250,6 +292,10 @@ type mySignaturePage struct {
 	Editable  bool
 	Saved     bool
 	Withdrawn bool
+	// Signed is the thank-you of a signature just made, whose private
+	// link is this page's address and was sent nowhere else.
+	Signed bool
+	Link   string // this page's address, to keep
 }
 
 // editable reports whether the signer may still change sig: while the
@@ -282,6 +328,9 @@ func (s *Server) handleMySignature(c echo.Context) error {
 	data := s.mySignature(c, sig, st, shown, formOf(sig), nil)
 	data.Saved = c.QueryParam("saved") == "1"
 	data.Withdrawn = c.QueryParam("withdrawn") == "1" && sig.Status == signon.SignatureWithdrawn
+	if c.QueryParam("signed") == "1" && sig.Status.Active() {
+		data.Signed, data.Link = true, s.absoluteURL("/my/"+c.Param("token"))
+	}
 	return s.render(c, http.StatusOK, "my_signature", data)
 }
 

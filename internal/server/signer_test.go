@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,6 +25,19 @@ func linkPath(t *testing.T, m mailtest.Message, part string) string {
 		t.Fatalf("link %s is not on the public address", link)
 	}
 	return path
+}
+
+// ownPage checks that res, the answer to a signature counted at once,
+// sends the signer to their own page, whose address is the private link
+// no email carries, and returns that address (with ?signed=1).
+func ownPage(t *testing.T, res *response) string {
+	t.Helper()
+	pubStatus(t, res, http.StatusSeeOther)
+	loc := res.Header.Get("Location")
+	if !regexp.MustCompile(`^/my/[A-Za-z0-9_-]{43}\?signed=1$`).MatchString(loc) {
+		t.Fatalf("Location %q, want the signer's own page", loc)
+	}
+	return loc
 }
 
 // signerEmails are the emails stored for st's signatures, newest first.
@@ -230,8 +244,36 @@ func TestSign_NeverRevealsASignature(t *testing.T) {
 			res = c.postRaw("/api/v1/statements/listed/signatures", "application/json", pubSignJSON("email", "third@example.org"))
 			pubAPIError(t, res, http.StatusConflict, "conflict")
 			pubWantCount(t, app, listed, 1)
-			if n := len(signerEmails(t, app, listed)); n != 1 {
-				t.Errorf("%d emails, want only the first signer's", n)
+			if n := len(signerEmails(t, app, listed)); n != 0 {
+				t.Errorf("%d emails, want none (the first signer's link was on its answer)", n)
+			}
+		})
+
+		// A statement that counts at once and shows its list, where an
+		// organization's standing signature is hidden (awaiting review
+		// from before the policy changed): a second signature gets the
+		// answer of a new one, private link included, and nothing is
+		// stored; the link does not work.
+		t.Run("hidden standing signature", func(t *testing.T) {
+			st := app.openStatement(t, "policy-changed")
+			waiting := &signon.Signature{StatementID: st.ID, SignerType: signon.SignerOrganization, Organization: "Casa de la Raza",
+				OrgKey: signon.OrganizationKey("Casa de la Raza"), SignerName: "Ana", Email: "ana@example.org", Country: "US", Region: "US-TX",
+				Language: "en", Status: signon.SignaturePending, Source: signon.SourceForm, StatementVersion: st.Version}
+			if err := app.DB.CreateSignature(context.Background(), waiting, nil); err != nil {
+				t.Fatal(err)
+			}
+			res := c.postForm("/s/policy-changed/sign", pubSignValues("email", "second@example.org"))
+			pubStatus(t, c.get(ownPage(t, res)), http.StatusNotFound)
+			api := c.postRaw("/api/v1/statements/policy-changed/signatures", "application/json", pubSignJSON("email", "third@example.org"))
+			pubStatus(t, api, http.StatusCreated)
+			if !strings.Contains(api.Body, `"status":"approved"`) || !strings.Contains(api.Body, `"manage_url":"http://signon.test/my/`) {
+				t.Errorf("API answered %s, want a new signature's answer", api.Body)
+			}
+			if n := len(pubSignatures(t, app, st)); n != 1 {
+				t.Errorf("%d signatures stored, want only the waiting one", n)
+			}
+			if n := len(signerEmails(t, app, st)); n != 0 {
+				t.Errorf("%d emails, want none", n)
 			}
 		})
 	})
@@ -300,12 +342,7 @@ func TestMySignature(t *testing.T) {
 		app := newTestApp(t, dialect)
 		st := app.openStatement(t, "mine")
 		c := app.client(t)
-		pubStatus(t, c.postForm("/s/mine/sign", pubSignValues("email", "ana@example.org")), http.StatusSeeOther)
-		m := app.Mail(t).To(t, "ana@example.org")
-		if m.Language != "en" || !strings.HasPrefix(m.Subject, "Your signature:") || strings.Contains(m.Text, "/confirm/") {
-			t.Errorf("receipt: %s %q\n%s", m.Language, m.Subject, m.Text)
-		}
-		my := linkPath(t, m, "/my/")
+		my := strings.TrimSuffix(ownPage(t, c.postForm("/s/mine/sign", pubSignValues("email", "ana@example.org"))), "?signed=1")
 
 		res := c.get(my)
 		pubStatus(t, res, http.StatusOK)
@@ -362,8 +399,7 @@ func TestMySignature(t *testing.T) {
 		pubStatus(t, c.postForm(my, pubSignValues("city", "Austin")), http.StatusConflict)
 
 		// After the statement closes, the page is read-only.
-		pubStatus(t, c.postForm("/s/mine/sign", pubSignValues("email", "luis@example.org", "organization", "Frontera")), http.StatusSeeOther)
-		other := linkPath(t, app.Mail(t).To(t, "luis@example.org"), "/my/")
+		other := strings.TrimSuffix(ownPage(t, c.postForm("/s/mine/sign", pubSignValues("email", "luis@example.org", "organization", "Frontera"))), "?signed=1")
 		pubTransition(t, app, st, signon.ActionClose)
 		res = c.get(other)
 		pubStatus(t, res, http.StatusOK)

@@ -106,3 +106,17 @@ type SignerService interface {
 	// an approved signature of the organization key.
 	SignatureListed(ctx context.Context, statementID int64, orgKey string) (bool, error)
 }
+
+// LinkOnAnswer reports whether a new signature of status on st gets its
+// private link (to correct or withdraw it) on the answer to the signer,
+// with no email, rather than by email. Only a signature counted at once
+// on a list the public sees now qualifies: a second signature of its
+// organization is then answered "already signed", which the list shows
+// anyway. Where the organization's standing signature is hidden
+// (awaiting confirmation or review, or a list shown only when
+// published), a second one must get the answer a new one gets, and a
+// link on it, that would not work, would tell the difference; there the
+// email carries the link, and a confirmation needs an email anyway.
+func LinkOnAnswer(st *Statement, status SignatureStatus, now time.Time) bool {
+	return status == SignatureApproved && st.SignatoriesPublic(now)
+}
