@@ -164,7 +164,7 @@ func TestBrowser_SignWithKeyboard(t *testing.T) {
 		t.Fatalf("typing Texas on the state list chose %q", region)
 	}
 	tabTo("BUTTON")
-	run(t, tab, "send with Enter", chromedp.KeyEvent(kb.Enter), waitForURL(regexp.MustCompile(`signed=approved`)))
+	run(t, tab, "send with Enter", chromedp.KeyEvent(kb.Enter), waitForURL(regexp.MustCompile(`/my/[^?]+\?signed=1$`)))
 	screenshot(t, tab, "signed-by-keyboard")
 	list, _, err := app.DB.Signatures(context.Background(), signon.SignatureFilter{StatementID: st.ID})
 	if err != nil || len(list) != 1 || list[0].Organization != "Centro de Trabajadores" || list[0].Region != "US-TX" {

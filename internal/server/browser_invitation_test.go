@@ -51,10 +51,14 @@ func TestBrowser_InvitationSignsInOneClick(t *testing.T) {
 		}
 		run(t, member, "sign",
 			chromedp.Click(`form[action$="/sign"] button[type="submit"]`, chromedp.ByQuery),
-			waitForURL(regexp.MustCompile(`/s/letter\?signed=approved`)),
+			waitForURL(regexp.MustCompile(`/my/[^?]+\?signed=1$`)),
 			chromedp.WaitVisible(`#signed`, chromedp.ByQuery),
 		)
 		screenshot(t, member, "invitation-signed-phone")
+		run(t, member, "back to the letter",
+			chromedp.Navigate(app.URL+"/s/letter"),
+			chromedp.WaitVisible(`#signatories`, chromedp.ByQuery),
+		)
 		list := textOf(t, member, "#signatories")
 		for _, want := range []string{"Casa de la Raza", "Texas"} {
 			if !strings.Contains(list, want) {

@@ -135,9 +135,14 @@ func TestBrowser_CoalitionFlow(t *testing.T) {
 		run(t, signer, "correct and sign",
 			fill(map[string]string{"email": "ana@casadelaraza.example.org"}),
 			chromedp.Click(`form[action$="/sign"] button[type="submit"]`, chromedp.ByQuery),
-			waitForURL(regexp.MustCompile(`signed=approved`)),
+			waitForURL(regexp.MustCompile(`/my/[^?]+\?signed=1$`)),
+			chromedp.WaitVisible(`#signed`, chromedp.ByQuery),
 		)
 		screenshot(t, signer, "signed-phone")
+		run(t, signer, "back to the letter",
+			chromedp.Navigate(slugURL),
+			chromedp.WaitVisible(`#signatories`, chromedp.ByQuery),
+		)
 		list := textOf(t, signer, "#signatories")
 		for _, want := range []string{"Casa de la Raza", "Texas", "1 organization from 1 state"} {
 			if !strings.Contains(list, want) {
