@@ -11,7 +11,7 @@ import (
 )
 
 // seedSignatures stores n approved signatures spread over 18 states.
-func seedSignatures(b *testing.B, app *testApp, st *signon.Statement, n int) {
+func seedSignatures(b testing.TB, app *testApp, st *signon.Statement, n int) {
 	b.Helper()
 	states := []string{"US-TX", "US-CA", "US-AZ", "US-NM", "US-IL", "US-NY", "US-FL", "US-GA", "US-NC",
 		"US-WA", "US-OR", "US-CO", "US-NV", "US-MA", "US-NJ", "US-PA", "US-MN", "US-MI"}

@@ -22,6 +22,9 @@ type signatureForm struct {
 	// Invitation is the token of a member's invitation link
 	// (invitations.go), carried by the form the link opens.
 	Invitation string `form:"invitation"`
+	// Lang is the language of the page the form was on, which the answer
+	// keeps speaking (handleSign).
+	Lang string `form:"lang"`
 	// Fax is the honeypot: hidden from people, filled in by bots that
 	// complete every field they find.
 	Fax string `form:"fax"`

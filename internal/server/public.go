@@ -647,6 +647,12 @@ func (s *Server) handleSign(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
+	if signon.ValidLanguage(f.Lang) {
+		// The page set no cookie (caches share it): the cookie remembers
+		// the language now, for the thank-you and later visits.
+		c.Set(translatorContextKey, newTranslator(s.bundle, f.Lang))
+		setLanguageCookie(c, f.Lang)
+	}
 	now := s.now()
 	t := s.translator(c)
 	again := func(status int, attempt signAttempt) error {
