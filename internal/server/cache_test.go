@@ -230,3 +230,58 @@ func TestStatementPage_Weight(t *testing.T) {
 		}
 	}
 }
+
+// TestSign_AnotherCountry: the form lists the coalition's three
+// countries; another is typed by name, in English or Spanish, and a name
+// Signon does not know comes back with what was typed.
+func TestSign_AnotherCountry(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		app := newTestApp(t, dialect)
+		st := app.openStatement(t, "abroad")
+		c := app.client(t)
+		res := c.get("/s/abroad")
+		pubHas(t, res.Body, `<option value="US" selected>United States</option>`, `<option value="other">Another country</option>`,
+			`<input id="country_other" name="country_other" type="text" value=""`)
+		pubHasNot(t, res.Body, ">Guatemala</option>")
+
+		for _, tt := range []struct{ org, typed, lang, want string }{
+			{"Colectivo Chapín", "Guatemala", "en", "GT"},
+			{"Red Hondureña", "honduras", "es", "HN"},
+			{"Alemanes Unidos", "Alemania", "es", "DE"},
+		} {
+			values := pubSignValues("organization", tt.org, "email", strings.ToLower(tt.want)+"@example.org",
+				"country", "other", "country_other", tt.typed, "region", "", "lang", tt.lang)
+			pubStatus(t, c.postForm("/s/abroad/sign", values), http.StatusSeeOther)
+			var found bool
+			for _, sig := range pubSignatures(t, app, st) {
+				if sig.Organization == tt.org {
+					found = true
+					if sig.Country != tt.want || sig.Region != "" || sig.Language != tt.lang {
+						t.Errorf("%s: country %q region %q language %q, want %s, none, %s", tt.org, sig.Country, sig.Region, sig.Language, tt.want, tt.lang)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s was not stored", tt.org)
+			}
+		}
+
+		values := pubSignValues("organization", "Somewhere Else", "country", "other", "country_other", "Atlantis", "region", "", "lang", "es")
+		res = c.postForm("/s/abroad/sign", values)
+		pubStatus(t, res, http.StatusUnprocessableEntity)
+		pubHas(t, res.Body, `<html lang="es">`)
+		if got := pubFieldError(t, res.Body, "country"); got != "Elige un país de la lista." {
+			t.Errorf("country error %q", got)
+		}
+		if got := pubSelected(t, res.Body, "country"); got != "other" {
+			t.Errorf("country %q selected, want other", got)
+		}
+		if got := pubInputValue(t, res.Body, "country_other"); got != "Atlantis" {
+			t.Errorf("country_other %q, want what was typed", got)
+		}
+		if got := pubInputValue(t, res.Body, "organization"); got != "Somewhere Else" {
+			t.Errorf("organization %q", got)
+		}
+		pubWantCount(t, app, st, 3)
+	})
+}

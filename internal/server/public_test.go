@@ -507,7 +507,12 @@ func TestSign_Invalid(t *testing.T) {
 				}
 				wantCountry := strings.ToUpper(tt.values.Get("country"))
 				if wantCountry == "ZZ" {
-					wantCountry = "" // not an option to select
+					// Not one of the form's countries: "another country",
+					// with what was sent in its input to be corrected.
+					wantCountry = "other"
+					if got := pubInputValue(t, res.Body, "country_other"); got != "ZZ" {
+						t.Errorf("input country_other = %q, want ZZ", got)
+					}
 				}
 				if got := pubSelected(t, res.Body, "country"); got != wantCountry {
 					t.Errorf("country %q selected, want %q", got, wantCountry)
