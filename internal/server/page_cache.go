@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -261,7 +262,7 @@ func (s *Server) renderShared(c echo.Context, next echo.HandlerFunc, key string,
 func (s *Server) writeShared(c echo.Context, page *cachedPage, negotiated bool) error {
 	h := c.Response().Header()
 	for k, v := range page.header {
-		h[k] = v
+		h[k] = slices.Clone(v) // shared by every request the page serves
 	}
 	if page.status != http.StatusOK {
 		c.Response().WriteHeader(page.status)
