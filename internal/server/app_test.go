@@ -101,6 +101,9 @@ func newTestApp(t testing.TB, dialect string, configure ...func(*server.Config))
 		SetupToken: "setup-token-for-tests",
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:        clock.Now,
+		// The clock above stands still, so a kept page would never
+		// expire: tests of the page cache turn it on (cache_test.go).
+		PageCache: -1,
 	}
 	for _, f := range configure {
 		f(&cfg)
@@ -218,6 +221,9 @@ func (c *testClient) postRaw(path, contentType, body string) *response {
 		c.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", contentType)
+	// Browsers name the page a form was posted from; the public sign
+	// form is refused without it (middleware.go, sameOrigin).
+	req.Header.Set("Origin", c.app.URL)
 	return c.do(req)
 }
 

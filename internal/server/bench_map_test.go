@@ -52,7 +52,9 @@ func BenchmarkStatementPage100k(b *testing.B) {
 				// the visibility map that index-only scans read.
 				storetest.Exec(b, url, "VACUUM ANALYZE signatures")
 			}
-			srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, db)
+			// Every request a render: BenchmarkStatementPageCached
+			// measures the page cache.
+			srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PageCache: -1}, db)
 			if err != nil {
 				b.Fatal(err)
 			}

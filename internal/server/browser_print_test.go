@@ -126,7 +126,7 @@ func TestBrowser_PrintStatement(t *testing.T) {
 		run(t, ctx, "open the print page from the statement",
 			chromedp.EmulateViewport(1280, 900),
 			chromedp.Navigate(app.URL+"/s/carta-cumbre-2026?lang=es"),
-			chromedp.Click(`.print-links a[href$="/print"]`, chromedp.ByQuery),
+			chromedp.Click(`.print-links a[href*="/print?"]`, chromedp.ByQuery),
 			chromedp.WaitVisible(".sheet", chromedp.ByQuery),
 			// print.js shows the button that opens the print dialog.
 			chromedp.WaitVisible("button.print-now", chromedp.ByQuery),

@@ -17,11 +17,19 @@ type signatureForm struct {
 	Email        string `form:"email"`
 	City         string `form:"city"`
 	Country      string `form:"country"`
+	// CountryOther is a country typed by name, when Country is
+	// otherCountry: the public form lists only the coalition's three
+	// countries, since a list of every country would double the weight
+	// of the statement page.
+	CountryOther string `form:"country_other"`
 	Region       string `form:"region"`
 	Website      string `form:"website"`
 	// Invitation is the token of a member's invitation link
 	// (invitations.go), carried by the form the link opens.
 	Invitation string `form:"invitation"`
+	// Lang is the language of the page the form was on, which the answer
+	// keeps speaking (handleSign).
+	Lang string `form:"lang"`
 	// Fax is the honeypot: hidden from people, filled in by bots that
 	// complete every field they find.
 	Fax string `form:"fax"`
@@ -43,11 +51,25 @@ func (f signatureForm) input(lang string) signon.SignatureInput {
 		SignerTitle:  f.SignerTitle,
 		Email:        f.Email,
 		City:         f.City,
-		Country:      f.Country,
+		Country:      f.country(),
 		Region:       f.Region,
 		Website:      f.Website,
 		Language:     lang,
 	}
+}
+
+// otherCountry is the choice of the sign form's country select that
+// asks for the country by name.
+const otherCountry = "other"
+
+// country is the country's code: the one chosen, or the one named in
+// CountryOther (in English or Spanish, or by its code), or what was
+// typed, for validation to refuse.
+func (f signatureForm) country() string {
+	if strings.EqualFold(strings.TrimSpace(f.Country), otherCountry) {
+		return signon.ParseCountry(f.CountryOther)
+	}
+	return f.Country
 }
 
 // value is what the input named name shows when the form is rendered again.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -36,12 +37,15 @@ func newBundle(fsys fs.FS) (*i18n.Bundle, error) {
 
 var languageMatcher = language.NewMatcher([]language.Tag{language.English, language.Spanish})
 
-// requestLanguage picks the page language: an explicit ?lang= (remembered
-// in a cookie), then the cookie, then the browser's Accept-Language.
+// requestLanguage picks the page language: an explicit ?lang=, then the
+// cookie, then the browser's Accept-Language. ?lang= is remembered in the
+// cookie, except on the pages caches share, which set no cookie: there
+// the language switch (handleLanguage) sets it.
 func requestLanguage(c echo.Context) string {
 	if lang := c.QueryParam("lang"); signon.ValidLanguage(lang) {
-		c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+		if !isCacheable(c) {
+			setLanguageCookie(c, lang)
+		}
 		return lang
 	}
 	if ck, err := c.Cookie(langCookie); err == nil && signon.ValidLanguage(ck.Value) {
@@ -127,4 +131,34 @@ func otherLanguage(lang string) string {
 		return "en"
 	}
 	return "es"
+}
+
+func setLanguageCookie(c echo.Context, lang string) {
+	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+}
+
+// handleLanguage is the language switch in the page header: it remembers
+// the choice in the cookie and goes back to the page (?next=) in that
+// language. The page itself sets no cookie, so that caches can share it;
+// the address it goes back to names the language, so even a cache that
+// ignores the cookie serves that page in the language chosen.
+func (s *Server) handleLanguage(c echo.Context) error {
+	lang := c.Param("lang")
+	if !signon.ValidLanguage(lang) {
+		return signon.Errorf(signon.ENOTFOUND, "No such language.")
+	}
+	setLanguageCookie(c, lang)
+	next := c.QueryParam("next")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil {
+		u = &url.URL{Path: "/"}
+	}
+	q := u.Query()
+	q.Set("lang", lang)
+	u.RawQuery = q.Encode()
+	return c.Redirect(http.StatusSeeOther, u.RequestURI())
 }

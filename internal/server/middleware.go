@@ -1,9 +1,11 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -86,4 +88,60 @@ func (s *Server) logRequests() echo.MiddlewareFunc {
 			return nil
 		},
 	})
+}
+
+// sameOrigin guards the public forms, whose pages carry no per-visitor
+// token so that caches can share them: a browser says where a post
+// comes from, in Sec-Fetch-Site, or else in Origin or Referer, and only
+// a post from Signon's own pages (or typed in by hand) is taken. A post
+// that says nothing at all is refused too: every browser that can sign
+// sends one of them, and the API is there for other clients.
+func (s *Server) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		switch r.Header.Get(echo.HeaderSecFetchSite) {
+		case "same-origin", "none":
+			return next(c)
+		case "":
+			from := r.Header.Get(echo.HeaderOrigin)
+			if from == "" || from == "null" {
+				from = r.Referer()
+			}
+			if s.ownOrigin(r, from) {
+				return next(c)
+			}
+		}
+		return echo.NewHTTPError(http.StatusForbidden).SetInternal(errCrossSite)
+	}
+}
+
+var errCrossSite = errors.New("cross-site post refused")
+
+// ownOrigin reports whether the address from (an Origin or a Referer) is
+// this site: the host the request was sent to, or the public address.
+func (s *Server) ownOrigin(r *http.Request, from string) bool {
+	u, err := url.Parse(from)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	base, err := url.Parse(s.cfg.BaseURL)
+	return err == nil && base.Host != "" && strings.EqualFold(u.Scheme, base.Scheme) && strings.EqualFold(u.Host, base.Host)
+}
+
+// dropPagesAfterWrites clears the page cache after every change a
+// coordinator makes (an edit, a transition, a translation, a decision
+// on a signature), so the public pages show it at once. Changes are
+// rare next to reads; signatures, which are not, wait for the cache's
+// second instead.
+func (s *Server) dropPagesAfterWrites(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+			s.pages.clear()
+		}
+		return err
+	}
 }

@@ -135,7 +135,7 @@ func TestPrint_Page(t *testing.T) {
 		t.Run("LinkedFromTheStatement", func(t *testing.T) {
 			res := app.client(t).get("/s/summit-letter")
 			pubStatus(t, res, http.StatusOK)
-			pubHas(t, res.Body, `<a href="/s/summit-letter/print">Print</a>`, `<a href="/s/summit-letter/statement.pdf?lang=en">Download PDF</a>`)
+			pubHas(t, res.Body, `<a href="/s/summit-letter/print?lang=en">Print</a>`, `<a href="/s/summit-letter/statement.pdf?lang=en">Download PDF</a>`)
 			app.openStatement(t, "still-open")
 			res = app.client(t).get("/s/still-open")
 			pubHasNot(t, res.Body, "/s/still-open/print", "statement.pdf")

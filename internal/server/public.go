@@ -250,6 +250,37 @@ func (p *statementPage) CountryOptions() []selectOption {
 	return countryChoices(p.page, p.Form.value("country"))
 }
 
+// SignCountryChoices are the sign form's countries: the coalition's
+// three, whose states the form lists, and another country, named in
+// the input below (OtherCountry).
+func (p *statementPage) SignCountryChoices() []selectOption {
+	chosen := p.Form.value("country")
+	if chosen != "" && !signon.RegionRequired(chosen) {
+		chosen = otherCountry // "OTHER" itself, or a code such as DE
+	}
+	var out []selectOption
+	for _, code := range []string{"US", "MX", "CA"} {
+		out = append(out, selectOption{Value: code, Label: p.CountryName(code), Selected: code == chosen})
+	}
+	return append(out, selectOption{Value: otherCountry, Label: p.T("public.field.country_another"), Selected: chosen == otherCountry})
+}
+
+// OtherCountry is what the input for another country shows: what was
+// typed, or the name of the country a code chose.
+func (p *statementPage) OtherCountry() string {
+	if p.Form.CountryOther != "" {
+		return p.Form.CountryOther
+	}
+	code := p.Form.value("country")
+	switch c, ok := signon.LookupCountry(code); {
+	case code == "" || code == "OTHER" || signon.RegionRequired(code):
+		return ""
+	case ok:
+		return c.Name(p.Lang())
+	}
+	return p.Form.Country // not a country: shown to be corrected
+}
+
 // RegionGroups lists the states and provinces of the countries that have
 // them, one group per country; app.js shows only the chosen country's.
 func (p *statementPage) RegionGroups() []selectGroup {
@@ -646,6 +677,12 @@ func (s *Server) handleSign(c echo.Context) error {
 	f := newSignatureForm()
 	if err := c.Bind(&f); err != nil {
 		return err
+	}
+	if signon.ValidLanguage(f.Lang) {
+		// The page set no cookie (caches share it): the cookie remembers
+		// the language now, for the thank-you and later visits.
+		c.Set(translatorContextKey, newTranslator(s.bundle, f.Lang))
+		setLanguageCookie(c, f.Lang)
 	}
 	now := s.now()
 	t := s.translator(c)

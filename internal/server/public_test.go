@@ -516,7 +516,12 @@ func TestSign_Invalid(t *testing.T) {
 				}
 				wantCountry := strings.ToUpper(tt.values.Get("country"))
 				if wantCountry == "ZZ" {
-					wantCountry = "" // not an option to select
+					// Not one of the form's countries: "another country",
+					// with what was sent in its input to be corrected.
+					wantCountry = "other"
+					if got := pubInputValue(t, res.Body, "country_other"); got != "ZZ" {
+						t.Errorf("input country_other = %q, want ZZ", got)
+					}
 				}
 				if got := pubSelected(t, res.Body, "country"); got != wantCountry {
 					t.Errorf("country %q selected, want %q", got, wantCountry)
@@ -593,24 +598,51 @@ func TestSign_RateLimit(t *testing.T) {
 	})
 }
 
-func TestSign_CSRF(t *testing.T) {
+// TestSign_CrossSite: the sign form carries no token (its page is shared
+// by every reader), so a post is taken only when the browser says it
+// comes from Signon's own pages.
+func TestSign_CrossSite(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		app := newTestApp(t, dialect)
 		st := app.openStatement(t, "forged")
-		for name, token := range map[string]string{"Missing": "", "Wrong": "not-the-token"} {
-			t.Run(name, func(t *testing.T) {
-				c := app.client(t)
-				c.get("/s/forged") // a CSRF cookie, so only the token is wrong
-				values := pubSignValues()
-				if token != "" {
-					values.Set("_csrf", token)
+		tests := []struct {
+			name    string
+			headers map[string]string
+			want    int
+		}{
+			{"CrossSite", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": app.URL}, http.StatusForbidden},
+			{"SameSite", map[string]string{"Sec-Fetch-Site": "same-site"}, http.StatusForbidden},
+			{"ForeignOrigin", map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+			{"NullOrigin", map[string]string{"Origin": "null"}, http.StatusForbidden},
+			{"ForeignReferer", map[string]string{"Referer": "https://evil.example/s/forged"}, http.StatusForbidden},
+			{"NothingSaid", map[string]string{}, http.StatusForbidden},
+			{"SameOrigin", map[string]string{"Sec-Fetch-Site": "same-origin"}, http.StatusSeeOther},
+			{"OwnOrigin", map[string]string{"Origin": app.URL}, http.StatusSeeOther},
+			{"PublicAddress", map[string]string{"Origin": "http://signon.test"}, http.StatusSeeOther},
+			{"OwnReferer", map[string]string{"Referer": app.URL + "/s/forged"}, http.StatusSeeOther},
+		}
+		accepted := 0
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				values := pubSignValues("organization", "Group "+tt.name, "email", strings.ToLower(tt.name)+"@example.org")
+				req, err := http.NewRequest(http.MethodPost, app.URL+"/s/forged/sign", strings.NewReader(values.Encode()))
+				if err != nil {
+					t.Fatal(err)
 				}
-				res := c.postRaw("/s/forged/sign", "application/x-www-form-urlencoded", values.Encode())
-				pubStatus(t, res, http.StatusForbidden)
-				pubHas(t, res.Body, "This form has expired or is not allowed.")
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				for k, v := range tt.headers {
+					req.Header.Set(k, v)
+				}
+				res := app.client(t).do(req)
+				pubStatus(t, res, tt.want)
+				if tt.want == http.StatusForbidden {
+					pubHas(t, res.Body, "This form has expired or is not allowed.")
+				} else {
+					accepted++
+				}
 			})
 		}
-		pubWantCount(t, app, st, 0)
+		pubWantCount(t, app, st, accepted)
 	})
 }
 

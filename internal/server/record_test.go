@@ -57,6 +57,7 @@ func newRecordApp(t *testing.T, dialect string) (*testApp, *sql.DB) {
 	cfg := server.Config{
 		BaseURL: "http://signon.test", Coalition: "Test Coalition",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock.Now,
+		PageCache: -1, // the clock stands still; the tampering must show at once
 	}
 	db.SetPublicURL(cfg.BaseURL)
 	srv, err := server.New(cfg, db)

@@ -72,9 +72,10 @@ type page struct {
 	Canonical string
 }
 
-// LangURL is the current page in the other language.
+// LangURL switches to the other language and comes back to this page
+// (handleLanguage).
 func (p *page) LangURL() string {
-	return p.Path + "?lang=" + p.OtherLang
+	return "/language/" + p.OtherLang + "?next=" + url.QueryEscape(p.Path)
 }
 
 // Date formats t as a date in the page's language.

@@ -24,19 +24,22 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	// The printed statement's PDF is a download like the lists: no cookies.
 	e.GET("/s/:slug/statement.pdf", s.handleStatementPDF)
 
+	// Public reads are the same bytes for everyone, shared by the caches
+	// in front and kept a second in memory (page_cache.go).
+	shared := s.sharedRead(false)
 	api := e.Group("/api/v1", apiOnly)
-	api.GET("/statements", s.apiStatements)
-	api.GET("/statements/:slug", s.apiStatement)
-	api.GET("/statements/:slug/signatures", s.apiSignatures)
-	api.GET("/statements/:slug/stats", s.apiStats)
+	api.GET("/statements", s.apiStatements, shared)
+	api.GET("/statements/:slug", s.apiStatement, shared)
+	api.GET("/statements/:slug/signatures", s.apiSignatures, shared)
+	api.GET("/statements/:slug/stats", s.apiStats, shared)
 	api.POST("/statements/:slug/signatures", s.apiSign)
-	api.GET("/statements/:slug/record", s.apiRecord)
-	api.GET("/openapi.json", s.apiOpenAPI)
+	api.GET("/statements/:slug/record", s.apiRecord, shared)
+	api.GET("/openapi.json", s.apiOpenAPI, shared)
 
 	// Sharing: read by other sites and feed readers, so no cookies.
-	e.GET("/s/:slug/embed", s.handleEmbed, framable)
-	e.GET("/oembed", s.handleOEmbed, apiOnly)
-	e.GET("/feed.atom", s.handleFeed)
+	e.GET("/s/:slug/embed", s.handleEmbed, framable, shared)
+	e.GET("/oembed", s.handleOEmbed, apiOnly, shared)
+	e.GET("/feed.atom", s.handleFeed, s.sharedRead(true))
 
 	// Downloads of the signatory list, public ones without cookies; a few
 	// at a time, since each holds a database connection while it streams.
@@ -45,12 +48,19 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	e.GET("/s/:slug/signatories.csv", s.handleSignatoriesCSV, exports)
 	e.GET("/s/:slug/signatories.json", s.handleSignatoriesJSON, apiOnly, exports)
 
+	// The public pages: shared bytes without cookies for visitors, a
+	// private page with the session and its CSRF token for someone signed
+	// in or just signed. The sign form on them is guarded by where the
+	// post comes from instead of a token (middleware.go).
+	public := e.Group("", s.publicPage(s.csrf(), s.loadSession))
+	public.GET("/", s.handleHome)
+	public.GET("/s/:slug", s.handleStatement)
+	public.GET("/s/:slug/print", s.handlePrint)
+	public.GET("/s/:slug/versions/:n", s.handleStatementVersion)
+	e.POST("/s/:slug/sign", s.handleSign, s.sameOrigin, s.loadSession)
+	e.GET("/language/:lang", s.handleLanguage)
+
 	pages := e.Group("", s.csrf(), s.loadSession)
-	pages.GET("/", s.handleHome)
-	pages.GET("/s/:slug", s.handleStatement)
-	pages.GET("/s/:slug/print", s.handlePrint)
-	pages.GET("/s/:slug/versions/:n", s.handleStatementVersion)
-	pages.POST("/s/:slug/sign", s.handleSign)
 	pages.GET("/login", s.handleLoginForm)
 	pages.POST("/login", s.handleLogin)
 	pages.POST("/logout", s.handleLogout)
@@ -69,7 +79,7 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	pages.GET("/my/:token/withdraw", s.handleWithdrawPage)
 	pages.POST("/my/:token/withdraw", s.handleWithdraw)
 
-	coord := pages.Group("/coordinate", s.requireAccount)
+	coord := pages.Group("/coordinate", s.requireAccount, s.dropPagesAfterWrites)
 	coord.GET("", s.handleDashboard)
 	coord.GET("/statements/new", s.handleNewStatement)
 	coord.POST("/statements", s.handleCreateStatement)

@@ -48,6 +48,10 @@ type Config struct {
 	Logger   *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// PageCache is how long a rendered public page is reused for every
+	// reader (page_cache.go); 0 means one second, a negative duration
+	// keeps nothing (renders in flight are still shared).
+	PageCache time.Duration
 }
 
 // Services is the storage the server runs on (the store package's DB).
@@ -79,7 +83,8 @@ type Server struct {
 	log       *slog.Logger
 	limiter   *middleware.RateLimiterMemoryStore
 	md        *markdown
-	pdfs      pdfCache // print.go
+	pdfs      pdfCache   // print.go
+	pages     *pageCache // page_cache.go
 }
 
 // New builds the server on db, whose schema must be current.
@@ -108,7 +113,11 @@ func New(cfg Config, db Services) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.PageCache == 0 {
+		cfg.PageCache = time.Second
+	}
 	s := &Server{cfg: cfg, db: db, templates: tmpls, emails: emails, bundle: bundle, log: cfg.Logger, md: newMarkdown()}
+	s.pages = newPageCache(cfg.PageCache, s.now)
 	if cfg.SignLimit > 0 {
 		s.limiter = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 			Rate:      rate.Limit(float64(cfg.SignLimit) / 3600),
@@ -126,8 +135,16 @@ func New(cfg Config, db Services) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP makes the server an http.Handler.
+// ServeHTTP makes the server an http.Handler. Echo routes HEAD only to
+// HEAD routes, and caches and link checkers ask HEAD of pages: a HEAD is
+// answered as the GET it stands for, and net/http, which still sees the
+// HEAD, sends the headers without the body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		get := *r
+		get.Method = http.MethodGet
+		r = &get
+	}
 	s.echo.ServeHTTP(w, r)
 }
 

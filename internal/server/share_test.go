@@ -110,7 +110,7 @@ func TestShare_EmbedHeaders(t *testing.T) {
 			{"X-Frame-Options", "DENY", ""},
 			{"X-Content-Type-Options", "nosniff", "nosniff"},
 			{"Referrer-Policy", "strict-origin-when-cross-origin", "strict-origin-when-cross-origin"},
-			{"Cache-Control", "", "public, max-age=60"},
+			{"Cache-Control", "public, max-age=1, stale-while-revalidate=30, stale-if-error=300", "public, max-age=60"},
 		} {
 			if got := page.Header.Get(h.name); got != h.page {
 				t.Errorf("statement page %s = %q, want %q", h.name, got, h.page)

@@ -6,10 +6,15 @@
   // country that has them, grouped by country. With a country chosen, show
   // only its group; for a country without any, hide the field, since the
   // server does not ask for a region there.
+  //
+  // The public sign form lists only the countries with states, and
+  // "another country" (value "other"), named in a text input: show that
+  // input only when it is chosen.
   function enhanceRegionSelect(form) {
     var country = form.querySelector("[data-country-select]");
     var region = form.querySelector("[data-region-select]");
     var field = form.querySelector("[data-region-field]");
+    var other = form.querySelector("[data-country-other-field]");
     if (!country || !region || !field) {
       return;
     }
@@ -45,6 +50,9 @@
       } else {
         region.value = "";
         field.hidden = true;
+      }
+      if (other) {
+        other.hidden = country.value !== "other";
       }
     }
 
