@@ -85,7 +85,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		db.dialect = Postgres
-		dia = postgres.Open(url)
+		var err error
+		if sqlDB, err = openPostgres(url); err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		dia = postgres.New(postgres.Config{Conn: sqlDB})
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(url, "sqlite:")
 		if path == "" {
@@ -115,6 +119,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err == nil {
 		db.gorm = g
 		db.sql, err = g.DB()
+	}
+	if err == nil {
+		err = registerUnavailable(g)
 	}
 	if err != nil {
 		if sqlDB != nil {
@@ -152,7 +159,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.readSQL.SetMaxOpenConns(4)
 		db.readSQL.SetMaxIdleConns(4)
 		db.readSQL.SetConnMaxIdleTime(0)
-		if db.read, err = gorm.Open(gormsqlite.New(gormsqlite.Config{Conn: db.readSQL}), db.gorm.Config); err != nil {
+		if db.read, err = gorm.Open(gormsqlite.New(gormsqlite.Config{Conn: db.readSQL}), db.gorm.Config); err == nil {
+			err = registerUnavailable(db.read)
+		}
+		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: open sqlite %s for reading: %w", path, err)
 		}
