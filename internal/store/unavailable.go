@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/driver/postgres"
+	gormsqlite "gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -81,7 +83,7 @@ func unavailable(err error) bool {
 // openPostgres opens the pool of PostgreSQL connections for url, as GORM's
 // dialector would, but through availabilityConnector, so that failing to
 // connect reads as unavailable wherever it surfaces: in GORM, in River,
-// at BEGIN.
+// in a ping.
 func openPostgres(url string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
@@ -106,28 +108,32 @@ func (c availabilityConnector) Connect(ctx context.Context) (driver.Conn, error)
 	return conn, nil
 }
 
-// registerUnavailable marks unavailable the errors of every statement run
-// through g. Together with availabilityConnector this covers a database
-// that stops answering mid-request (57P01 at a restart, a dropped
-// connection) and one that cannot be reached at all.
+// postgresDialector is GORM's PostgreSQL dialector whose one error
+// translation marks unavailable errors. GORM translates every error it
+// records (AddError), at BEGIN and COMMIT as well as in statements, which
+// no callback sees. The dialector's own translation stays unused: unique
+// violations are recognised from the driver's errors (violates).
+type postgresDialector struct{ *postgres.Dialector }
+
+func (postgresDialector) Translate(err error) error { return markUnavailable(err) }
+
+// sqliteDialector is postgresDialector for SQLite, whose database is
+// "unavailable" only when its write lock is not granted in time.
+type sqliteDialector struct{ *gormsqlite.Dialector }
+
+func (sqliteDialector) Translate(err error) error { return markUnavailable(err) }
+
+// registerUnavailable covers what Translate does not see: GORM's Row and
+// Rows (and Scan, built on them) set the error of a query directly,
+// without AddError.
 func registerUnavailable(g *gorm.DB) error {
-	mark := func(tx *gorm.DB) {
+	err := g.Callback().Row().Register("signon:unavailable", func(tx *gorm.DB) {
 		if tx.Error != nil {
 			tx.Error = markUnavailable(tx.Error)
 		}
-	}
-	cb := g.Callback()
-	for name, err := range map[string]error{
-		"create": cb.Create().Register("signon:unavailable", mark),
-		"query":  cb.Query().Register("signon:unavailable", mark),
-		"update": cb.Update().Register("signon:unavailable", mark),
-		"delete": cb.Delete().Register("signon:unavailable", mark),
-		"row":    cb.Row().Register("signon:unavailable", mark),
-		"raw":    cb.Raw().Register("signon:unavailable", mark),
-	} {
-		if err != nil {
-			return fmt.Errorf("store: register %s callback: %w", name, err)
-		}
+	})
+	if err != nil {
+		return fmt.Errorf("store: register row callback: %w", err)
 	}
 	return nil
 }
