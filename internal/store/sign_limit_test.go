@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -114,6 +115,42 @@ func TestTakeSignAllowance(t *testing.T) {
 				for range 60 {
 					take("192.0.2.1", t0.Add(5*time.Minute))
 				}
+			})
+		})
+	}
+}
+
+// BenchmarkTakeSignAllowance is the sign limit's cost on the sign path:
+// one upsert per signature, from as many client networks as signers
+// (Spread) or all from one (OneNetwork, a meeting's Wi-Fi, where every
+// signer updates the same row).
+func BenchmarkTakeSignAllowance(b *testing.B) {
+	for _, dialect := range storetest.Dialects() {
+		b.Run(dialect, func(b *testing.B) {
+			db := storetest.Open(b, dialect)
+			ctx := context.Background()
+			var n atomic.Int64
+			b.Run("Spread", func(b *testing.B) {
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						i := n.Add(1)
+						client := fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
+						if _, err := db.TakeSignAllowance(ctx, client, 120, time.Now()); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+			b.Run("OneNetwork", func(b *testing.B) {
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if _, err := db.TakeSignAllowance(ctx, "192.0.2.77", 1_000_000, time.Now()); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
 			})
 		})
 	}
