@@ -67,8 +67,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	switch {
 	case status == http.StatusServiceUnavailable:
-		// An outage makes one of these per request: a warning each, the
-		// cause is in the first.
+		// An outage makes one of these per request, and nothing in
+		// Signon is broken: a warning, with the driver's error.
 		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterUnavailable))
 		s.log.WarnContext(c.Request().Context(), "request failed: database unavailable", slog.String("path", c.Request().URL.Path), slog.Any("error", err))
 	case status >= 500:
