@@ -31,7 +31,7 @@ var envVars = []envVar{
 	{"SIGNON_BASE_URL", "", "Public address, such as https://sign.example.org, used in printed links; an https address makes cookies Secure."},
 	{"SIGNON_COALITION_NAME", defaultCoalition, "Name shown in the page header."},
 	{"SIGNON_COALITION_LOGO", "", "Path to a PNG or JPEG file (at most 1 MiB), read at start, for the letterhead of the printed statement and its PDF; without it the letterhead is the name alone."},
-	{"SIGNON_SIGN_LIMIT", strconv.Itoa(defaultSignLimit), "Signatures one client IP may submit per hour; 0 turns the limit off."},
+	{"SIGNON_SIGN_LIMIT", strconv.Itoa(defaultSignLimit), "Signatures one client IP (an IPv6 client by its /64) may submit per hour, counted in the database across all instances; 0 turns the limit off."},
 	{"SIGNON_TRUSTED_PROXIES", "", "Comma-separated CIDRs (such as 10.0.0.0/8) of reverse proxies whose X-Forwarded-For is trusted for the client IP; a bare IP means that one address."},
 	{"SIGNON_TIMEZONE", "UTC", "IANA time zone, such as America/Chicago, in which coordinators enter and read times."},
 	{"SIGNON_LOG_FORMAT", "text", "Log format: text or json."},

@@ -164,8 +164,8 @@ type cleanUpArgs struct{}
 
 func (cleanUpArgs) Kind() string { return "clean_up" }
 
-// cleanUp deletes expired sessions and tokens, and counts of failed
-// logins that are forgotten.
+// cleanUp deletes expired sessions and tokens, counts of failed logins
+// that are forgotten, and sign allowances that are whole again.
 type cleanUp struct {
 	river.WorkerDefaults[cleanUpArgs]
 	db  *store.DB
@@ -177,5 +177,6 @@ func (w *cleanUp) Work(ctx context.Context, _ *river.Job[cleanUpArgs]) error {
 	_, err := w.db.DeleteExpiredSessions(ctx, now)
 	_, errLogins := w.db.DeleteExpiredLoginFailures(ctx, now)
 	_, errTokens := w.db.DeleteExpiredTokens(ctx, now)
-	return errors.Join(err, errLogins, errTokens)
+	_, errSigns := w.db.DeleteExpiredSignAllowances(ctx, now)
+	return errors.Join(err, errLogins, errTokens, errSigns)
 }

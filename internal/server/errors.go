@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,6 +19,7 @@ var statusOf = map[string]int{
 	signon.EFORBIDDEN:    http.StatusForbidden,
 	signon.EUNAUTHORIZED: http.StatusUnauthorized,
 	signon.ETOOMANY:      http.StatusTooManyRequests,
+	signon.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	signon.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -31,15 +34,26 @@ var codeOf = map[int]string{
 	http.StatusForbidden:             signon.EFORBIDDEN,
 	http.StatusUnauthorized:          signon.EUNAUTHORIZED,
 	http.StatusTooManyRequests:       signon.ETOOMANY,
+	http.StatusServiceUnavailable:    signon.EUNAVAILABLE,
 }
+
+// retryAfterUnavailable is the Retry-After of a 503, in seconds: about
+// what a PostgreSQL restart or a managed database's failover takes, so
+// a client that obeys it does not add a stampede to the recovery.
+const retryAfterUnavailable = 5
 
 // handleError is the one place that turns an error into a response: the
 // domain's codes become status codes, Echo's own errors (unknown route,
 // bad CSRF token) keep theirs, and anything else is a logged 500 whose
-// details never reach the client.
+// details never reach the client. A database that cannot be reached, or
+// a request that ran out of time waiting on it, is a 503 with
+// Retry-After: the request was fine and may be sent again.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
+	}
+	if errors.Is(err, context.DeadlineExceeded) && signon.ErrorCode(err) == signon.EINTERNAL {
+		err = errors.Join(err, signon.ErrUnavailable)
 	}
 	code, status := signon.ErrorCode(err), 0
 	var he *echo.HTTPError
@@ -51,7 +65,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	} else {
 		status = statusOf[code]
 	}
-	if status >= 500 {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		// An outage makes one of these per request, and nothing in
+		// Signon is broken: a warning, with the driver's error.
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterUnavailable))
+		s.log.WarnContext(c.Request().Context(), "request failed: database unavailable", slog.String("path", c.Request().URL.Path), slog.Any("error", err))
+	case status >= 500:
 		s.log.ErrorContext(c.Request().Context(), "request failed", slog.String("path", c.Request().URL.Path), slog.Any("error", err))
 	}
 

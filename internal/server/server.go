@@ -14,9 +14,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/time/rate"
 
 	"github.com/signon-coalition/signon/internal/printed"
 	"github.com/signon-coalition/signon/internal/signon"
@@ -33,9 +31,10 @@ type Config struct {
 	// Logo is the coalition's logo for the letterhead of the printed
 	// statement and its PDF; nil prints the name alone.
 	Logo *printed.Logo
-	// SignLimit is how many signatures one client IP may submit per hour;
-	// 0 turns the limit off. The whole hour's allowance may come at once,
-	// so a meeting on one Wi-Fi can sign together.
+	// SignLimit is how many signatures one client IP (an IPv6 /64) may
+	// submit per hour; 0 turns the limit off. The whole hour's allowance
+	// may come at once, so a meeting on one Wi-Fi can sign together. The
+	// database keeps the count, so it holds across instances.
 	SignLimit int
 	// TrustedProxies are the networks whose X-Forwarded-For is believed.
 	// Without any, the client IP is the connection's address.
@@ -67,6 +66,7 @@ type Services interface {
 	signon.AccountInvitationService
 	signon.LoginThrottle
 	signon.SignerService
+	signon.SignLimiter
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error
@@ -81,7 +81,6 @@ type Server struct {
 	emails    emailTemplates // email.go
 	bundle    *i18n.Bundle
 	log       *slog.Logger
-	limiter   *middleware.RateLimiterMemoryStore
 	md        *markdown
 	pdfs      pdfCache   // print.go
 	pages     *pageCache // page_cache.go
@@ -118,13 +117,6 @@ func New(cfg Config, db Services) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, db: db, templates: tmpls, emails: emails, bundle: bundle, log: cfg.Logger, md: newMarkdown()}
 	s.pages = newPageCache(cfg.PageCache, s.now)
-	if cfg.SignLimit > 0 {
-		s.limiter = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate:      rate.Limit(float64(cfg.SignLimit) / 3600),
-			Burst:     cfg.SignLimit,
-			ExpiresIn: 2 * time.Hour,
-		})
-	}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -134,6 +126,14 @@ func New(cfg Config, db Services) (*Server, error) {
 	s.addRoutes(e)
 	return s, nil
 }
+
+// requestTimeout bounds how long a request may wait on the database,
+// for a connection or an answer: past it the person gets 503 with
+// Retry-After instead of a page that never comes. It stays under the
+// server's WriteTimeout, so the answer can still be written. Downloads
+// of whole signatory lists stream for as long as the list takes and are
+// bounded by the export slots instead (routes.go).
+const requestTimeout = 30 * time.Second
 
 // ServeHTTP makes the server an http.Handler. Echo routes HEAD only to
 // HEAD routes, and caches and link checkers ask HEAD of pages: a HEAD is
@@ -145,7 +145,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		get.Method = http.MethodGet
 		r = &get
 	}
+	if !isDownload(r.URL.Path) {
+		ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	s.echo.ServeHTTP(w, r)
+}
+
+// isDownload reports whether path is one of the signatory list's
+// streamed downloads.
+func isDownload(path string) bool {
+	return strings.HasSuffix(path, "/signatories.csv") || strings.HasSuffix(path, "/signatories.json") ||
+		strings.HasSuffix(path, "/signatures.csv") || strings.HasSuffix(path, "/signatures.json")
 }
 
 // ListenAndServe serves on addr until ctx ends, then shuts down
@@ -209,13 +221,26 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
-// allowSignature takes one signature from the client's hourly allowance.
+// allowSignature takes one signature from the hourly allowance of the
+// client's network (clientNetwork: an IPv4 address or an IPv6 /64),
+// which the database shares between instances.
+//
+// When the database cannot say, the signature is let through and the
+// error logged: the signature's own write comes next, on the same
+// database, and fails with the outage's 503 if there is one; refusing
+// a signer because the limit's table failed would be worse than one
+// signature over the limit.
 func (s *Server) allowSignature(c echo.Context) bool {
-	if s.limiter == nil {
+	if s.cfg.SignLimit <= 0 {
 		return true
 	}
-	ok, err := s.limiter.Allow(c.RealIP())
-	return err == nil && ok
+	ctx := c.Request().Context()
+	ok, err := s.db.TakeSignAllowance(ctx, clientNetwork(c.RealIP()), s.cfg.SignLimit, s.now())
+	if err != nil {
+		s.log.ErrorContext(ctx, "sign limit unknown; signature let through", slog.Any("error", err))
+		return true
+	}
+	return ok
 }
 
 // Context keys.

@@ -14,8 +14,17 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EUNAUTHORIZED = "unauthorized"
 	ETOOMANY      = "too_many_requests"
+	EUNAVAILABLE  = "unavailable"
 	EINTERNAL     = "internal"
 )
+
+// ErrUnavailable says the database cannot be reached for now (down,
+// restarting, or out of connections): nothing is wrong with the request,
+// and the same request may succeed in a few seconds. The store returns
+// errors that match it, with errors.Is and ErrorCode, wrapping the
+// driver's error for the logs.
+var ErrUnavailable = KeyedError(EUNAVAILABLE, "error.http.unavailable",
+	"Signon is briefly unavailable. What was confirmed before is safe; please try again in a few seconds.")
 
 // Error is an error that is safe to show to the person who caused it.
 // Key, when set, names a translated message that replaces Message in the

@@ -87,3 +87,13 @@ type LoginThrottle interface {
 	// succeeded.
 	ClearLoginFailures(ctx context.Context, key string) error
 }
+
+// SignLimiter keeps the allowance of signatures per client network: limit
+// an hour, refilled evenly, of which the whole hour's worth may be used
+// at once (a meeting on one Wi-Fi signing together). A database shares
+// the allowance between every instance of Signon.
+type SignLimiter interface {
+	// TakeSignAllowance takes one signature from the allowance of client
+	// (an address or network) at now and reports whether one was left.
+	TakeSignAllowance(ctx context.Context, client string, limit int, now time.Time) (bool, error)
+}

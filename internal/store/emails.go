@@ -77,7 +77,9 @@ func (db *DB) queueEmails(tx *gorm.DB, emails ...*signon.Email) error {
 		}
 	}
 	if _, err := db.queue.InsertManyTx(tx.Statement.Context, sqlTx, params); err != nil {
-		return fmt.Errorf("store: enqueue email delivery: %w", err)
+		// River's insert runs on the transaction directly, past GORM's
+		// error translation.
+		return fmt.Errorf("store: enqueue email delivery: %w", markUnavailable(err))
 	}
 	return nil
 }

@@ -85,7 +85,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		db.dialect = Postgres
-		dia = postgres.Open(url)
+		var err error
+		if sqlDB, err = openPostgres(url); err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		dia = postgresDialector{postgres.New(postgres.Config{Conn: sqlDB}).(*postgres.Dialector)}
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(url, "sqlite:")
 		if path == "" {
@@ -96,7 +100,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 		}
 		db.dialect = SQLite
-		dia = gormsqlite.New(gormsqlite.Config{Conn: sqlDB})
+		dia = sqliteDialector{gormsqlite.New(gormsqlite.Config{Conn: sqlDB}).(*gormsqlite.Dialector)}
 	default:
 		return nil, fmt.Errorf("store: unsupported database URL %q: use postgres://…, postgresql://… or sqlite:PATH", redact(url))
 	}
@@ -108,9 +112,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		Logger: logger.Discard,
 		// Each public method opens the one transaction it needs.
 		SkipDefaultTransaction: true,
-		// TranslateError is left off: the SQLite dialector reads mattn's
-		// error type and cannot see modernc's codes, so conflicts are
-		// recognised here, from the driver errors, for both dialects.
+		// The dialectors' translation is replaced by markUnavailable
+		// (unavailable.go): the SQLite dialector reads mattn's error type
+		// and cannot see modernc's codes, so conflicts are recognised
+		// here, from the driver errors, for both dialects.
+		TranslateError: true,
 	})
 	if err == nil {
 		db.gorm = g
@@ -152,10 +158,21 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.readSQL.SetMaxOpenConns(4)
 		db.readSQL.SetMaxIdleConns(4)
 		db.readSQL.SetConnMaxIdleTime(0)
-		if db.read, err = gorm.Open(gormsqlite.New(gormsqlite.Config{Conn: db.readSQL}), db.gorm.Config); err != nil {
+		read := sqliteDialector{gormsqlite.New(gormsqlite.Config{Conn: db.readSQL}).(*gormsqlite.Dialector)}
+		if db.read, err = gorm.Open(read, db.gorm.Config); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: open sqlite %s for reading: %w", path, err)
 		}
+	}
+	// After both pools are open: the SQLite read pool shares the write
+	// pool's gorm.Config, whose callbacks its Open replaced.
+	err = registerUnavailable(db.gorm)
+	if err == nil && db.read.Callback() != db.gorm.Callback() {
+		err = registerUnavailable(db.read)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -212,10 +229,10 @@ func (db *DB) Dialect() string { return db.dialect }
 func (db *DB) Ping(ctx context.Context) error {
 	if db.readSQL != nil {
 		if err := db.readSQL.PingContext(ctx); err != nil {
-			return err
+			return markUnavailable(err)
 		}
 	}
-	return db.sql.PingContext(ctx)
+	return markUnavailable(db.sql.PingContext(ctx))
 }
 
 // Close closes the database.
