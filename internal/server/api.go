@@ -376,6 +376,7 @@ func (s *Server) apiSign(c echo.Context) error {
 		return err
 	}
 	if req.Fax != "" {
+		refuseSignature(c, "honeypot")
 		s.log.InfoContext(ctx, "API honeypot filled; nothing stored",
 			slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
 		return c.JSON(http.StatusCreated, apiSigned{Status: signon.InitialStatus(st, false, false), Statement: st.Slug})
