@@ -136,6 +136,7 @@ type result struct {
 	status   int
 	approved bool // a signature answered "approved"
 	err      error
+	cut      bool // err is the time limit's, cutting the request short
 }
 
 // tally gathers the results of a run.
@@ -144,10 +145,15 @@ type tally struct {
 	statuses map[string]map[int]int
 	approved int
 	failures int
+	cut      int
 	missed   int // open-loop signatures not sent: -max-inflight were waiting
 }
 
 func (t *tally) add(r result) {
+	if r.cut {
+		t.cut++
+		return
+	}
 	if r.err != nil {
 		t.failures++
 		return
@@ -273,7 +279,7 @@ func surge(ctx context.Context, opt options, do func(job) result, results chan<-
 				}
 				r := do(job{kind: opt.readKinds[i%len(opt.readKinds)], due: time.Now()})
 				if readCtx.Err() != nil && r.err != nil {
-					return // cut short by the end of the run, not a failure
+					return // cut short by the end of the signing, not a failure
 				}
 				results <- r
 			}
@@ -348,7 +354,7 @@ func do(ctx context.Context, client *http.Client, opt options, j job, runID, seq
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		return result{kind: j.kind, err: err}
+		return result{kind: j.kind, err: err, cut: ctx.Err() != nil}
 	}
 	r := result{kind: j.kind, status: res.StatusCode}
 	if j.kind == "sign" && res.StatusCode == http.StatusCreated {
@@ -417,6 +423,9 @@ func report(w io.Writer, opt options, elapsed time.Duration, t *tally) {
 	}
 	if t.failures > 0 {
 		fmt.Fprintf(w, "transport failures: %d\n", t.failures)
+	}
+	if t.cut > 0 {
+		fmt.Fprintf(w, "requests cut short by -max-time, not counted: %d\n", t.cut)
 	}
 }
 

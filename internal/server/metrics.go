@@ -53,6 +53,9 @@ func (s *Server) countRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		s.cfg.Metrics.Request(route, method, status, time.Since(start))
 		if via, ok := signRoutes[route]; ok && method == http.MethodPost {
 			reason, _ := c.Get(signRefusalKey).(string)
+			if reason == "" && status >= 500 && c.Request().Context().Err() != nil {
+				reason = "client_gone" // it stopped waiting; nothing went wrong here
+			}
 			if reason == "" {
 				reason = signRefusalReason(status)
 			}
