@@ -38,6 +38,8 @@ var envVars = []envVar{
 	{"SIGNON_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
 	{"SIGNON_SMTP_URL", "", "SMTP server for email: smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465 (TLS), or smtp://host:25?tls=none; without it emails are written to the log and shown on the outbox page."},
 	{"SIGNON_MAIL_FROM", "", "From address of the emails, such as \"Migrant Network <letters@example.org>\"; required with SIGNON_SMTP_URL."},
+	{"SIGNON_METRICS_ADDR", "", "Address of a second listener serving only the Prometheus metrics at /metrics, such as 127.0.0.1:9090; keep it off the public network."},
+	{"SIGNON_METRICS_TOKEN", "", "Serves /metrics on the main address too, to requests with \"Authorization: Bearer <token>\" (on the metrics listener as well, if both are set). With neither variable set, no metrics are served."},
 	{"SIGNON_ADMIN_PASSWORD", "", "Password for 'signon admin create'; when unset it is asked for on the terminal."},
 }
 
@@ -62,6 +64,8 @@ type config struct {
 	LogLevel       slog.Level
 	SMTPURL        string
 	MailFrom       string
+	MetricsAddr    string
+	MetricsToken   string
 }
 
 // loadConfig reads the configuration from getenv. Every bad value is
@@ -146,6 +150,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		cfg.LogLevel = slog.LevelError
 	default:
 		bad("SIGNON_LOG_LEVEL", "%q is not one of debug, info, warn, error", v)
+	}
+
+	cfg.MetricsAddr, cfg.MetricsToken = env("SIGNON_METRICS_ADDR", ""), env("SIGNON_METRICS_TOKEN", "")
+	if cfg.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+			bad("SIGNON_METRICS_ADDR", "%q is not an address such as 127.0.0.1:9090", cfg.MetricsAddr)
+		}
 	}
 
 	cfg.SMTPURL, cfg.MailFrom = env("SIGNON_SMTP_URL", ""), env("SIGNON_MAIL_FROM", "")

@@ -66,6 +66,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		setupToken = server.NewToken()
 	}
 
+	m, err := startMetrics(ctx, cfg, db, log, stdout) // metrics.go
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Config{
 		BaseURL:        cfg.BaseURL,
 		Coalition:      cfg.Coalition,
@@ -75,6 +79,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		SetupToken:     setupToken,
 		Location:       cfg.Location,
 		Logger:         log,
+		Metrics:        m,
+		MetricsToken:   cfg.MetricsToken,
 	}, db)
 	if err != nil {
 		return err
@@ -89,7 +95,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if cfg.SMTPURL == "" {
 		log.Warn("no SMTP server configured (SIGNON_SMTP_URL): emails are written to the log and kept on the outbox page, not sent")
 	}
-	runner, err := jobs.Start(context.WithoutCancel(ctx), db, jobs.Config{Sender: sender, Logger: log})
+	runner, err := jobs.Start(context.WithoutCancel(ctx), db, jobs.Config{Sender: sender, Logger: log, Metrics: m})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/signon-coalition/signon/internal/mail"
+	"github.com/signon-coalition/signon/internal/metrics"
 	"github.com/signon-coalition/signon/internal/signon"
 	"github.com/signon-coalition/signon/internal/store"
 )
@@ -37,6 +38,8 @@ type Config struct {
 	RescueAfter time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Metrics counts jobs and email errors (metrics.go); nil counts none.
+	Metrics *metrics.Metrics
 }
 
 // Runner runs the workers until Stop.
@@ -62,7 +65,7 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 		cfg.RescueAfter = 2 * time.Minute
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &deliverEmail{db: db, sender: cfg.Sender})
+	river.AddWorker(workers, &deliverEmail{db: db, sender: countSendErrors(cfg.Sender, cfg.Metrics)})
 	river.AddWorker(workers, &closePastDeadline{db: db, now: cfg.Now})
 	river.AddWorker(workers, &cleanUp{db: db, now: cfg.Now})
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
@@ -85,6 +88,7 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	observe(client, db, cfg.Metrics, cfg.Logger)
 	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("jobs: start: %w", err)
 	}

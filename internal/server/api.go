@@ -389,6 +389,7 @@ func (s *Server) apiSign(c echo.Context) error {
 		return err
 	}
 	if req.Fax != "" {
+		refuseSignature(c, "honeypot")
 		s.log.InfoContext(ctx, "API honeypot filled; nothing stored",
 			slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
 		status := signon.InitialStatus(st, false, false)

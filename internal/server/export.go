@@ -12,6 +12,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -307,9 +308,19 @@ func (s *Server) exportHead(st *signon.Statement) exportStatement {
 	return exportStatement{Slug: st.Slug, Title: st.Title, Status: string(st.EffectiveStatus(s.now())), URL: s.absoluteURL("/s/" + st.Slug)}
 }
 
+// signatureCopier is a database that writes the lines of a CSV export
+// itself (PostgreSQL, with COPY), the cells named by the header,
+// exactly as streamCSV would; see store.CopySignaturesCSV. It reports
+// false when it cannot, before writing anything.
+type signatureCopier interface {
+	CopySignaturesCSV(ctx context.Context, f signon.SignatureFilter, columns []string, lang string, line func([]byte) error) (bool, error)
+}
+
 // streamCSV writes an RFC 4180 file: a byte order mark, without which
 // Excel reads UTF-8 as Latin-1 and mangles every accent, the header, then
-// a row per signature with every cell made inert.
+// a row per signature with every cell made inert. A database that can
+// write the rows itself does, many times faster than a Signature at a
+// time through record, which must then give the same cells.
 func (s *Server) streamCSV(c echo.Context, out *exportStream, header []string, f signon.SignatureFilter, record func(*signon.Signature) []string) error {
 	w := csv.NewWriter(out) // shares out's buffer, which is larger than csv's own
 	w.UseCRLF = true
@@ -321,6 +332,22 @@ func (s *Server) streamCSV(c echo.Context, out *exportStream, header []string, f
 	}
 	out.WriteString("\uFEFF") // an error here comes back from w.Write, on the same buffer
 	err := w.Write(header)
+	if err == nil {
+		w.Flush() // into out's buffer, before the copied lines
+		err = w.Error()
+	}
+	if copier, ok := s.db.(signatureCopier); ok && err == nil {
+		var copied bool
+		copied, err = copier.CopySignaturesCSV(c.Request().Context(), f, header, s.translator(c).lang, func(line []byte) error {
+			if _, err := out.Write(line); err != nil {
+				return err
+			}
+			return out.row()
+		})
+		if copied || err != nil {
+			return s.endExport(c, out, err)
+		}
+	}
 	if err == nil {
 		err = s.db.EachSignature(c.Request().Context(), f, func(sig *signon.Signature) error {
 			if err := w.Write(inert(record(sig))); err != nil {

@@ -697,6 +697,7 @@ func (s *Server) handleSign(c echo.Context) error {
 
 	if f.Fax != "" {
 		// Looks like success, so the bot learns nothing.
+		refuseSignature(c, "honeypot")
 		s.log.InfoContext(ctx, "sign form honeypot filled; nothing stored",
 			slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
 		status := signon.InitialStatus(st, false, false)

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
+	"github.com/signon-coalition/signon/internal/metrics"
 	"github.com/signon-coalition/signon/internal/printed"
 	"github.com/signon-coalition/signon/internal/signon"
 	"github.com/signon-coalition/signon/web"
@@ -45,6 +46,11 @@ type Config struct {
 	// Location is the time zone coordinators enter and read times in.
 	Location *time.Location
 	Logger   *slog.Logger
+	// Metrics counts requests and signatures; nil counts nothing.
+	Metrics *metrics.Metrics
+	// MetricsToken, when set, serves Metrics at /metrics on this server
+	// to requests bearing it. Without it /metrics is not served here.
+	MetricsToken string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// PageCache is how long a rendered public page is reused for every

@@ -104,6 +104,7 @@ func (s *Server) storeSignature(c echo.Context, st *signon.Statement, sig *signo
 	if signon.ErrorKey(err) != "error.already_signed" {
 		return "", err
 	}
+	refuseSignature(c, "duplicate")
 	listed, lerr := s.db.SignatureListed(ctx, st.ID, sig.OrgKey)
 	if lerr != nil {
 		return "", lerr
