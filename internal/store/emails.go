@@ -27,6 +27,26 @@ type DeliverEmailArgs struct {
 // Kind names the job for River.
 func (DeliverEmailArgs) Kind() string { return "deliver_email" }
 
+// EmailQueue is the River queue of email deliveries, kept apart from
+// the periodic jobs so that a surge of emails never delays a deadline,
+// and given its own workers (package jobs).
+const EmailQueue = "email"
+
+// emailPriority orders the email queue (River fetches the lowest number
+// first): a signer waiting for the link that confirms their signature,
+// or a coordinator for their account, before receipts, and receipts
+// before the invitations and reminders a coordinator sends to a whole
+// roster at once, so a mass mailing never delays a confirmation.
+func emailPriority(kind string) int {
+	switch kind {
+	case signon.EmailConfirm, signon.EmailAccountInvite:
+		return 1
+	case signon.EmailSignatureManaged:
+		return 2
+	}
+	return 3
+}
+
 // EmailMaxAttempts is how often delivery of one email is tried. River
 // waits attempt⁴ seconds between tries, so the last comes about a day
 // and a half after the first: an SMTP outage of a night loses nothing.
@@ -60,7 +80,7 @@ func (db *DB) queueEmails(tx *gorm.DB, emails ...*signon.Email) error {
 	}
 	now := tx.NowFunc()
 	for _, e := range emails {
-		e.ID, e.Status, e.Attempts, e.LastError, e.SentAt, e.CreatedAt = 0, signon.EmailQueued, 0, "", nil, now
+		e.ID, e.Status, e.Attempts, e.LastError, e.SentAt, e.SendingSince, e.CreatedAt = 0, signon.EmailQueued, 0, "", nil, nil, now
 	}
 	if err := tx.Create(emails).Error; err != nil {
 		return fmt.Errorf("store: queue email: %w", err)
@@ -73,7 +93,7 @@ func (db *DB) queueEmails(tx *gorm.DB, emails ...*signon.Email) error {
 	for i, e := range emails {
 		params[i] = river.InsertManyParams{
 			Args:       DeliverEmailArgs{EmailID: e.ID},
-			InsertOpts: &river.InsertOpts{MaxAttempts: EmailMaxAttempts},
+			InsertOpts: &river.InsertOpts{Queue: EmailQueue, Priority: emailPriority(e.Kind), MaxAttempts: EmailMaxAttempts},
 		}
 	}
 	if _, err := db.queue.InsertManyTx(tx.Statement.Context, sqlTx, params); err != nil {
@@ -127,12 +147,40 @@ func (db *DB) Emails(ctx context.Context, f signon.EmailFilter) ([]*signon.Email
 	return list, int(total), nil
 }
 
-// RecordDelivery notes one delivery attempt of email id. A failed
-// attempt keeps the email queued for River's next try; only the caller
-// knows when it was the last (status EmailFailed). An email sent over
-// SMTP has the tokens of its private links removed from the stored copy.
+// BeginDelivery records that an attempt to deliver email id begins, in a
+// statement committed before the email is handed to a sender: a process
+// that dies, or loses the database, before it records the outcome
+// leaves sending_since set, and the next attempt knows it cannot tell
+// whether the email left. It returns the email as it was before (so
+// SendingSince says whether an earlier outcome is unknown); an email no
+// longer queued is returned as it is and no attempt begins.
+func (db *DB) BeginDelivery(ctx context.Context, id int64) (*signon.Email, error) {
+	e, err := db.EmailByID(ctx, id)
+	if err != nil || e.Status != signon.EmailQueued {
+		return e, err
+	}
+	// The attempt count guards against a second job on the same email
+	// beginning at the same moment: only one of them moves it on.
+	res := db.gorm.WithContext(ctx).Model(&signon.Email{}).
+		Where("id = ? AND status = ? AND attempts = ?", id, signon.EmailQueued, e.Attempts).
+		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "sending_since": dbTime(time.Now())})
+	if res.Error != nil {
+		return nil, fmt.Errorf("store: begin delivery of email %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, fmt.Errorf("store: begin delivery of email %d: another attempt began at the same time", id)
+	}
+	return e, nil
+}
+
+// RecordDelivery notes the outcome of the delivery attempt of email id
+// that BeginDelivery began. A failed attempt keeps the email queued for
+// River's next try; only the caller knows when it was the last (status
+// EmailFailed). An email sent over SMTP has the tokens of its private
+// links removed from the stored copy. Recording the same outcome twice
+// (a retry after an answer lost with the connection) changes nothing more.
 func (db *DB) RecordDelivery(ctx context.Context, id int64, status signon.EmailStatus, attempt error) error {
-	changes := map[string]any{"status": status, "attempts": gorm.Expr("attempts + 1"), "last_error": ""}
+	changes := map[string]any{"status": status, "last_error": "", "sending_since": nil}
 	if attempt != nil {
 		msg := attempt.Error()
 		if len(msg) > 1000 {
@@ -143,17 +191,7 @@ func (db *DB) RecordDelivery(ctx context.Context, id int64, status signon.EmailS
 	if status == signon.EmailSent || status == signon.EmailLogged {
 		changes["sent_at"] = dbTime(time.Now())
 	}
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if status == signon.EmailSent {
-			// Delivered: the stored copy keeps no working private link.
-			// Without SMTP (logged) the outbox is how the message is
-			// read, so it keeps them.
-			var e signon.Email
-			if err := tx.Select("text_body", "html_body").Where("id = ?", id).Take(&e).Error; err != nil {
-				return notFound(err, "Email not found.")
-			}
-			changes["text_body"], changes["html_body"] = signon.RedactPrivateLinks(e.TextBody), signon.RedactPrivateLinks(e.HTMLBody)
-		}
+	update := func(tx *gorm.DB) error {
 		res := tx.Model(&signon.Email{}).Where("id = ?", id).Updates(changes)
 		if res.Error != nil {
 			return fmt.Errorf("store: record delivery of email %d: %w", id, res.Error)
@@ -162,10 +200,26 @@ func (db *DB) RecordDelivery(ctx context.Context, id int64, status signon.EmailS
 			return signon.Errorf(signon.ENOTFOUND, "Email not found.")
 		}
 		return nil
+	}
+	if status != signon.EmailSent {
+		// One statement, its own transaction: the log sender's case,
+		// where delivery is nothing but this write.
+		return update(db.gorm.WithContext(ctx))
+	}
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Delivered: the stored copy keeps no working private link.
+		// Without SMTP (logged) the outbox is how the message is read,
+		// so it keeps them.
+		var e signon.Email
+		if err := tx.Select("text_body", "html_body").Where("id = ?", id).Take(&e).Error; err != nil {
+			return notFound(err, "Email not found.")
+		}
+		changes["text_body"], changes["html_body"] = signon.RedactPrivateLinks(e.TextBody), signon.RedactPrivateLinks(e.HTMLBody)
+		return update(tx)
 	})
 }
 
 func normalizeEmail(e *signon.Email) {
 	dbTimes(&e.CreatedAt)
-	dbTimePtrs(&e.SentAt)
+	dbTimePtrs(&e.SentAt, &e.SendingSince)
 }
