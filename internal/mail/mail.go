@@ -233,7 +233,9 @@ func (s *SMTP) conn(ctx context.Context) (*conn, bool, error) {
 	for {
 		select {
 		case c := <-s.idle:
-			if time.Since(c.lastUsed) < maxIdle {
+			// The deadline go-mail set for the last message has passed;
+			// its NOOP before the next one needs a new one.
+			if time.Since(c.lastUsed) < maxIdle && c.c.UpdateDeadline(Timeout) == nil {
 				return c, true, nil
 			}
 			c.c.Close()
@@ -258,7 +260,15 @@ func (s *SMTP) put(c *conn) {
 		default:
 		}
 	}
-	go s.client.CloseWithSMTPClient(c.c) // QUIT, without holding up the job
+	go s.quit(c) // without holding up the job
+}
+
+// quit says QUIT on c and closes it.
+func (s *SMTP) quit(c *conn) error {
+	if err := c.c.UpdateDeadline(Timeout); err != nil {
+		return err
+	}
+	return s.client.CloseWithSMTPClient(c.c)
 }
 
 // Close says QUIT on the kept connections. Call it once no Send runs.
@@ -267,7 +277,7 @@ func (s *SMTP) Close() error {
 	for {
 		select {
 		case c := <-s.idle:
-			if err := s.client.CloseWithSMTPClient(c.c); err != nil {
+			if err := s.quit(c); err != nil {
 				errs = append(errs, err)
 			}
 		default:
