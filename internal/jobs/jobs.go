@@ -94,7 +94,7 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	log := cfg.Logger.With("component", "jobs")
 	workers := river.NewWorkers()
 	deliver := &deliverEmail{db: db, sender: cfg.Sender, log: log,
-		timeout: min(EmailTimeout, cfg.RescueAfter), delivered: map[int64]signon.EmailStatus{}}
+		timeout: min(EmailTimeout, cfg.RescueAfter), delivered: map[int64]handedOver{}}
 	river.AddWorker(workers, deliver)
 	river.AddWorker(workers, &closePastDeadline{db: db, now: cfg.Now})
 	river.AddWorker(workers, &cleanUp{db: db, now: cfg.Now})
@@ -154,7 +154,13 @@ type deliverEmail struct {
 	// but could not record as such (the database went away), with the
 	// status to record. A retry records it without sending again.
 	mu        sync.Mutex
-	delivered map[int64]signon.EmailStatus
+	delivered map[int64]handedOver
+}
+
+// handedOver is an email a sender took, and the status to record.
+type handedOver struct {
+	email  *signon.Email
+	status signon.EmailStatus
 }
 
 // Timeout is short, below River's rescue, so that a delivery cut off by
@@ -164,13 +170,13 @@ func (w *deliverEmail) Timeout(*river.Job[store.DeliverEmailArgs]) time.Duration
 func (w *deliverEmail) Work(ctx context.Context, job *river.Job[store.DeliverEmailArgs]) error {
 	id := job.Args.EmailID
 	w.mu.Lock()
-	status, handedOver := w.delivered[id]
+	done, ok := w.delivered[id]
 	w.mu.Unlock()
-	if handedOver {
-		return w.record(ctx, id, status)
+	if ok {
+		return w.record(ctx, done)
 	}
 
-	e, err := w.db.BeginDelivery(ctx, id)
+	e, resend, err := w.db.BeginDelivery(ctx, id)
 	if signon.ErrorCode(err) == signon.ENOTFOUND {
 		return river.JobCancel(err)
 	}
@@ -180,14 +186,14 @@ func (w *deliverEmail) Work(ctx context.Context, job *river.Job[store.DeliverEma
 	if e.Status != signon.EmailQueued {
 		return nil // delivered, or given up, by an attempt whose job did not complete
 	}
-	if e.SendingSince != nil {
+	if resend {
 		// The last attempt handed the email over and then nothing was
 		// recorded: a crash, here or in another instance, in the middle
 		// of the SMTP conversation or just after it. Sending again with
 		// the same Message-ID is the lesser harm: a receiver may see it
 		// twice, where not sending may leave a signer without the link.
 		w.log.WarnContext(ctx, "email's previous attempt has no recorded outcome; sending it again with the same Message-ID",
-			"email_id", id, "kind", e.Kind, "attempt_began", e.SendingSince)
+			"email_id", id, "kind", e.Kind)
 	}
 
 	sendCtx, cancel := context.WithTimeout(ctx, w.timeout-min(recordReserve, w.timeout/4))
@@ -198,31 +204,31 @@ func (w *deliverEmail) Work(ctx context.Context, job *river.Job[store.DeliverEma
 		if job.Attempt >= job.MaxAttempts {
 			status = signon.EmailFailed
 		}
-		return errors.Join(sendErr, w.db.RecordDelivery(ctx, id, status, sendErr))
+		return errors.Join(sendErr, w.db.RecordDelivery(ctx, e, status, sendErr))
 	}
-	status = w.sender.Delivered()
+	done = handedOver{email: e, status: w.sender.Delivered()}
 	w.mu.Lock()
-	w.delivered[id] = status
+	w.delivered[id] = done
 	w.mu.Unlock()
-	return w.record(ctx, id, status)
+	return w.record(ctx, done)
 }
 
-// record writes that email id was handed over, retrying while the
+// record writes that an email was handed over, retrying while the
 // database does not answer until ctx ends. What is not recorded by then
 // stays in w.delivered for the job's next attempt.
-func (w *deliverEmail) record(ctx context.Context, id int64, status signon.EmailStatus) error {
+func (w *deliverEmail) record(ctx context.Context, done handedOver) error {
 	wait := 50 * time.Millisecond
 	for {
-		err := w.db.RecordDelivery(ctx, id, status, nil)
+		err := w.db.RecordDelivery(ctx, done.email, done.status, nil)
 		if err == nil || signon.ErrorCode(err) == signon.ENOTFOUND {
 			w.mu.Lock()
-			delete(w.delivered, id)
+			delete(w.delivered, done.email.ID)
 			w.mu.Unlock()
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("jobs: email %d was handed over; recording it failed and will be retried: %w", id, err)
+			return fmt.Errorf("jobs: email %d was handed over; recording it failed and will be retried: %w", done.email.ID, err)
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, time.Second)

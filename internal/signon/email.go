@@ -81,12 +81,12 @@ type EmailService interface {
 	EmailByID(ctx context.Context, id int64) (*Email, error)
 	Emails(ctx context.Context, f EmailFilter) ([]*Email, int, error)
 	// BeginDelivery records, before email id is handed to a sender, that
-	// an attempt is under way, and returns the email as it was before
-	// (its SendingSince set if an earlier attempt's outcome is unknown).
-	// An email no longer queued is returned unchanged, with no attempt
-	// begun.
-	BeginDelivery(ctx context.Context, id int64) (*Email, error)
-	// RecordDelivery notes the outcome of the attempt under way on email
-	// id: its new status and, for a failure, the error.
-	RecordDelivery(ctx context.Context, id int64, status EmailStatus, attempt error) error
+	// an attempt is under way, and returns the email. resend reports
+	// that an earlier attempt handed it over and its outcome was never
+	// recorded. An email no longer queued is returned unchanged, with no
+	// attempt begun.
+	BeginDelivery(ctx context.Context, id int64) (e *Email, resend bool, err error)
+	// RecordDelivery notes the outcome of the attempt under way on e:
+	// its new status and, for a failure, the error.
+	RecordDelivery(ctx context.Context, e *Email, status EmailStatus, attempt error) error
 }

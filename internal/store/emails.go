@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/signon-coalition/signon/internal/signon"
 )
@@ -147,39 +148,46 @@ func (db *DB) Emails(ctx context.Context, f signon.EmailFilter) ([]*signon.Email
 	return list, int(total), nil
 }
 
-// BeginDelivery records that an attempt to deliver email id begins, in a
-// statement committed before the email is handed to a sender: a process
-// that dies, or loses the database, before it records the outcome
-// leaves sending_since set, and the next attempt knows it cannot tell
-// whether the email left. It returns the email as it was before (so
-// SendingSince says whether an earlier outcome is unknown); an email no
-// longer queued is returned as it is and no attempt begins.
-func (db *DB) BeginDelivery(ctx context.Context, id int64) (*signon.Email, error) {
-	e, err := db.EmailByID(ctx, id)
-	if err != nil || e.Status != signon.EmailQueued {
-		return e, err
-	}
-	// The attempt count guards against a second job on the same email
-	// beginning at the same moment: only one of them moves it on.
-	res := db.gorm.WithContext(ctx).Model(&signon.Email{}).
-		Where("id = ? AND status = ? AND attempts = ?", id, signon.EmailQueued, e.Attempts).
-		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "sending_since": dbTime(time.Now())})
+// unknownOutcome is the last error of an email whose previous attempt
+// was handed to the sender and never recorded.
+const unknownOutcome = "The previous attempt ended without a recorded outcome (a crash or a lost database connection); sent again with the same Message-ID."
+
+// BeginDelivery records that an attempt to deliver email id begins, in
+// one statement committed before the email is handed to a sender: a
+// process that dies, or loses the database, before it records the
+// outcome leaves sending_since set, and the next attempt knows that the
+// email may have left already (resend). It returns the email; one no
+// longer queued is returned as it is, and no attempt begins.
+func (db *DB) BeginDelivery(ctx context.Context, id int64) (e *signon.Email, resend bool, err error) {
+	e = &signon.Email{}
+	res := db.gorm.WithContext(ctx).Model(e).Clauses(clause.Returning{}).
+		Where("id = ? AND status = ?", id, signon.EmailQueued).
+		Updates(map[string]any{
+			"attempts":      gorm.Expr("attempts + 1"),
+			"sending_since": dbTime(time.Now()),
+			// Every outcome recorded clears sending_since, so one still
+			// set is an attempt whose outcome nobody knows.
+			"last_error": gorm.Expr("CASE WHEN sending_since IS NULL THEN last_error ELSE ? END", unknownOutcome),
+		})
 	if res.Error != nil {
-		return nil, fmt.Errorf("store: begin delivery of email %d: %w", id, res.Error)
+		return nil, false, fmt.Errorf("store: begin delivery of email %d: %w", id, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return nil, fmt.Errorf("store: begin delivery of email %d: another attempt began at the same time", id)
+		e, err := db.EmailByID(ctx, id) // sent, failed or gone
+		return e, false, err
 	}
-	return e, nil
+	normalizeEmail(e)
+	return e, e.LastError == unknownOutcome, nil
 }
 
-// RecordDelivery notes the outcome of the delivery attempt of email id
-// that BeginDelivery began. A failed attempt keeps the email queued for
-// River's next try; only the caller knows when it was the last (status
-// EmailFailed). An email sent over SMTP has the tokens of its private
-// links removed from the stored copy. Recording the same outcome twice
-// (a retry after an answer lost with the connection) changes nothing more.
-func (db *DB) RecordDelivery(ctx context.Context, id int64, status signon.EmailStatus, attempt error) error {
+// RecordDelivery notes the outcome of the delivery attempt of e that
+// BeginDelivery began, in one statement. A failed attempt keeps the
+// email queued for River's next try; only the caller knows when it was
+// the last (status EmailFailed). An email sent over SMTP has the tokens
+// of its private links removed from the stored copy. Recording the same
+// outcome twice (a retry after an answer lost with the connection)
+// changes nothing more.
+func (db *DB) RecordDelivery(ctx context.Context, e *signon.Email, status signon.EmailStatus, attempt error) error {
 	changes := map[string]any{"status": status, "last_error": "", "sending_since": nil}
 	if attempt != nil {
 		msg := attempt.Error()
@@ -191,32 +199,20 @@ func (db *DB) RecordDelivery(ctx context.Context, id int64, status signon.EmailS
 	if status == signon.EmailSent || status == signon.EmailLogged {
 		changes["sent_at"] = dbTime(time.Now())
 	}
-	update := func(tx *gorm.DB) error {
-		res := tx.Model(&signon.Email{}).Where("id = ?", id).Updates(changes)
-		if res.Error != nil {
-			return fmt.Errorf("store: record delivery of email %d: %w", id, res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return signon.Errorf(signon.ENOTFOUND, "Email not found.")
-		}
-		return nil
-	}
-	if status != signon.EmailSent {
-		// One statement, its own transaction: the log sender's case,
-		// where delivery is nothing but this write.
-		return update(db.gorm.WithContext(ctx))
-	}
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	if status == signon.EmailSent {
 		// Delivered: the stored copy keeps no working private link.
 		// Without SMTP (logged) the outbox is how the message is read,
 		// so it keeps them.
-		var e signon.Email
-		if err := tx.Select("text_body", "html_body").Where("id = ?", id).Take(&e).Error; err != nil {
-			return notFound(err, "Email not found.")
-		}
 		changes["text_body"], changes["html_body"] = signon.RedactPrivateLinks(e.TextBody), signon.RedactPrivateLinks(e.HTMLBody)
-		return update(tx)
-	})
+	}
+	res := db.gorm.WithContext(ctx).Model(&signon.Email{}).Where("id = ?", e.ID).Updates(changes)
+	if res.Error != nil {
+		return fmt.Errorf("store: record delivery of email %d: %w", e.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return signon.Errorf(signon.ENOTFOUND, "Email not found.")
+	}
+	return nil
 }
 
 func normalizeEmail(e *signon.Email) {
