@@ -176,7 +176,7 @@ func (w *deliverEmail) Work(ctx context.Context, job *river.Job[store.DeliverEma
 		return w.record(ctx, done)
 	}
 
-	e, resend, err := w.db.BeginDelivery(ctx, id)
+	e, resend, err := w.begin(ctx, id)
 	if signon.ErrorCode(err) == signon.ENOTFOUND {
 		return river.JobCancel(err)
 	}
@@ -211,6 +211,19 @@ func (w *deliverEmail) Work(ctx context.Context, job *river.Job[store.DeliverEma
 	w.delivered[id] = done
 	w.mu.Unlock()
 	return w.record(ctx, done)
+}
+
+// begin reads email id for an attempt. An attempt that reaches people
+// (SMTP) is recorded first, in a commit of its own (store.BeginDelivery);
+// one that writes a log line is not, as a line written twice misleads
+// no one, and it saves a write per email where signing and delivery
+// share the database's writes.
+func (w *deliverEmail) begin(ctx context.Context, id int64) (*signon.Email, bool, error) {
+	if w.sender.Delivered() == signon.EmailLogged {
+		e, err := w.db.EmailByID(ctx, id)
+		return e, false, err
+	}
+	return w.db.BeginDelivery(ctx, id)
 }
 
 // record writes that an email was handed over, retrying while the

@@ -16,6 +16,7 @@ import (
 	"github.com/signon-coalition/signon/internal/jobs"
 	"github.com/signon-coalition/signon/internal/mailtest"
 	"github.com/signon-coalition/signon/internal/signon"
+	"github.com/signon-coalition/signon/internal/store"
 	"github.com/signon-coalition/signon/internal/store/storetest"
 )
 
@@ -24,6 +25,7 @@ var (
 	surgeRate     = flag.Int("surge.rate", 0, "signatures a second BenchmarkConfirmationSurge offers; 0 for as many as its signers manage")
 	surgeSigners  = flag.Int("surge.signers", 32, "concurrent signers in BenchmarkConfirmationSurge")
 	surgeWorkers  = flag.Int("surge.workers", 0, "email workers in BenchmarkConfirmationSurge; 0 for jobs.DefaultEmailWorkers")
+	surgeLog      = flag.Bool("surge.log", false, "BenchmarkConfirmationSurge writes the emails to the log, as without SMTP, instead of sending them")
 )
 
 // BenchmarkConfirmationSurge measures how long a signer waits for the
@@ -34,8 +36,10 @@ var (
 // in-process server (internal/mailtest). It reports the sign rate, the
 // rate at which emails arrived during the surge, the time from each
 // signature's commit to its email's arrival (p50, p99, max), and how long
-// after the surge the last email arrived. One surge per dialect, so run
-// it with -benchtime 1x:
+// after the surge the last email arrived. With -surge.log the emails go
+// to the log sender, as with no SMTP server configured, and leave when
+// their delivery is recorded (sent_at). One surge per dialect, so run it
+// with -benchtime 1x:
 //
 //	go test ./internal/jobs -run '^$' -bench ConfirmationSurge -benchtime 1x \
 //	    -args -surge.duration 20s -surge.rate 500
@@ -51,7 +55,11 @@ func BenchmarkConfirmationSurge(b *testing.B) {
 				b.Fatal(err)
 			}
 			smtp := mailtest.Start(b)
-			startWith(b, db, smtp.URL(), jobs.Config{EmailWorkers: *surgeWorkers})
+			smtpURL := smtp.URL()
+			if *surgeLog {
+				smtpURL = ""
+			}
+			startWith(b, db, smtpURL, jobs.Config{EmailWorkers: *surgeWorkers})
 
 			limit := rate.NewLimiter(rate.Inf, 1)
 			if *surgeRate > 0 {
@@ -84,29 +92,18 @@ func BenchmarkConfirmationSurge(b *testing.B) {
 			}
 			wg.Wait()
 			end := time.Now()
-			duringSurge := len(smtp.Messages())
 			signed := len(committed)
-			msgs := smtp.Messages()
-			for deadline := time.Now().Add(5 * time.Minute); len(msgs) < signed; msgs = smtp.Messages() {
-				if time.Now().After(deadline) {
-					b.Fatalf("%d of %d emails arrived within 5 minutes of the surge", len(msgs), signed)
-				}
-				time.Sleep(20 * time.Millisecond)
+			var (
+				duringSurge int
+				waits       []time.Duration
+				last        = end
+			)
+			if *surgeLog {
+				duringSurge, waits, last = loggedEmails(b, db, st.ID, signed, end)
+			} else {
+				duringSurge, waits, last = receivedEmails(b, smtp, committed, end)
 			}
 			b.StopTimer()
-
-			var waits []time.Duration
-			last := end
-			for _, m := range msgs {
-				at, ok := committed[m.To[0]]
-				if !ok {
-					b.Fatalf("an email to %s, who did not sign", m.To[0])
-				}
-				waits = append(waits, m.Received.Sub(at))
-				if m.Received.After(last) {
-					last = m.Received
-				}
-			}
 			if len(waits) != signed {
 				b.Fatalf("%d emails for %d signatures", len(waits), signed)
 			}
@@ -142,4 +139,77 @@ func confirmSignature(statementID, i int64) (*signon.Signature, []*signon.Signat
 		TextBody: "Hola, María.\n\n" + strings.Repeat("Gracias por firmar la carta. ", 30) + "\n\nConfirma aquí: " + confirmLink + "\n",
 		HTMLBody: "<p>Hola, María.</p><p>" + strings.Repeat("Gracias por firmar la carta. ", 30) + `</p><p><a href="` + confirmLink + `">Confirma</a></p>`}
 	return sig, tokens, e
+}
+
+// receivedEmails waits for an email per signature committed to arrive at
+// smtp, and returns how many had arrived at the end of the surge, the
+// wait of each from its signature's commit, and the last arrival.
+func receivedEmails(b *testing.B, smtp *mailtest.Server, committed map[string]time.Time, end time.Time) (int, []time.Duration, time.Time) {
+	b.Helper()
+	duringSurge := len(smtp.Messages())
+	msgs := smtp.Messages()
+	for deadline := time.Now().Add(5 * time.Minute); len(msgs) < len(committed); msgs = smtp.Messages() {
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d emails arrived within 5 minutes of the surge", len(msgs), len(committed))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var waits []time.Duration
+	last := end
+	for _, m := range msgs {
+		at, ok := committed[m.To[0]]
+		if !ok {
+			b.Fatalf("an email to %s, who did not sign", m.To[0])
+		}
+		waits = append(waits, m.Received.Sub(at))
+		if m.Received.After(last) {
+			last = m.Received
+		}
+	}
+	return duringSurge, waits, last
+}
+
+// loggedEmails waits for every email of statementID to be logged, and
+// returns how many were at the end of the surge, the wait of each from
+// its creation (in its signature's transaction) to its record as
+// logged, and the last record.
+func loggedEmails(b *testing.B, db *store.DB, statementID int64, signed int, end time.Time) (int, []time.Duration, time.Time) {
+	b.Helper()
+	ctx := context.Background()
+	_, duringSurge, err := db.Emails(ctx, signon.EmailFilter{StatementID: statementID, Status: signon.EmailLogged, PerPage: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		_, queued, err := db.Emails(ctx, signon.EmailFilter{StatementID: statementID, Status: signon.EmailQueued, PerPage: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if queued == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d emails still queued 5 minutes after the surge", queued, signed)
+		}
+	}
+	var waits []time.Duration
+	last := end
+	for page := 1; ; page++ {
+		list, _, err := db.Emails(ctx, signon.EmailFilter{StatementID: statementID, Page: page, PerPage: store.MaxPerPage})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(list) == 0 {
+			return duringSurge, waits, last
+		}
+		for _, e := range list {
+			if e.SentAt == nil {
+				b.Fatalf("email %d is %s", e.ID, e.Status)
+			}
+			waits = append(waits, e.SentAt.Sub(e.CreatedAt))
+			if e.SentAt.After(last) {
+				last = *e.SentAt
+			}
+		}
+	}
 }
