@@ -32,12 +32,15 @@ type Config struct {
 	// for notifications, so a new email waits at most this long.
 	PollInterval time.Duration
 	// RescueAfter is how long a job may run before it is taken for lost
-	// in a crash and run again; 0 means DefaultRescueAfter. An email's
-	// delivery job is given at most this long (and at most
-	// EmailTimeout), so a live one has always ended before it is
-	// rescued; the deadline and clean-up jobs, which may take longer,
-	// are given a minute and rescued after it.
+	// in a crash and run again; 0 means DefaultRescueAfter. River leaves
+	// a job alone until its own timeout has passed too (EmailTimeout for
+	// a delivery, a minute for the deadline and clean-up jobs), so a
+	// live job, which its timeout has ended, is never run twice.
 	RescueAfter time.Duration
+	// EmailTimeout is the longest one delivery attempt runs; 0 means
+	// DefaultEmailTimeout. It must leave mail.Timeout for the SMTP
+	// conversation and a few seconds to record the outcome.
+	EmailTimeout time.Duration
 	// EmailWorkers is how many emails are delivered at once; 0 means
 	// DefaultEmailWorkers. Each delivery holds a database connection
 	// only for its two short writes, and an SMTP connection meanwhile.
@@ -53,11 +56,15 @@ const (
 	// within 15 seconds of the crash), so an email cut off by a crash
 	// leaves again 15 to 45 seconds later, not minutes.
 	DefaultRescueAfter = 15 * time.Second
-	// EmailTimeout is the longest one delivery attempt runs: the SMTP
-	// steps, each bounded by mail.Timeout, and the writes around them.
-	EmailTimeout = 15 * time.Second
-	// DefaultEmailWorkers keeps up with signing at several hundred
-	// signatures a second (docs/benchmarks.md).
+	// DefaultEmailTimeout is the longest one delivery attempt runs: the
+	// SMTP steps, each bounded by mail.Timeout, and the writes around
+	// them.
+	DefaultEmailTimeout = 15 * time.Second
+	// DefaultEmailWorkers lets one fetch take a surge's emails in large
+	// batches (River fetches at most every 100 ms, for the free workers
+	// only) and deliveries waiting on a mail server overlap; it exceeds
+	// the database pool's connections, as a delivery holds one only for
+	// its two short writes (docs/benchmarks.md).
 	DefaultEmailWorkers = 64
 	// recordReserve is the part of an attempt kept for recording its
 	// outcome, retried while the database is unreachable (a restart).
@@ -91,10 +98,17 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	if cfg.EmailWorkers <= 0 {
 		cfg.EmailWorkers = DefaultEmailWorkers
 	}
+	if cfg.EmailTimeout <= 0 {
+		cfg.EmailTimeout = DefaultEmailTimeout
+	}
+	if cfg.EmailTimeout < mail.Timeout+recordReserve {
+		return nil, fmt.Errorf("jobs: an email timeout of %s leaves no time for an SMTP conversation (%s) and its record (%s)",
+			cfg.EmailTimeout, mail.Timeout, recordReserve)
+	}
 	log := cfg.Logger.With("component", "jobs")
 	workers := river.NewWorkers()
 	deliver := &deliverEmail{db: db, sender: cfg.Sender, log: log,
-		timeout: min(EmailTimeout, cfg.RescueAfter), delivered: map[int64]handedOver{}}
+		timeout: cfg.EmailTimeout, delivered: map[int64]handedOver{}}
 	river.AddWorker(workers, deliver)
 	river.AddWorker(workers, &closePastDeadline{db: db, now: cfg.Now})
 	river.AddWorker(workers, &cleanUp{db: db, now: cfg.Now})
@@ -107,9 +121,11 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     min(cfg.PollInterval, river.FetchCooldownDefault),
 		// River's rescuer leaves a job alone until its worker's timeout
-		// has passed too, so this may be shorter than the long jobs'.
+		// has passed too, so this may be shorter than any job's. Every
+		// worker here has its own timeout; River only requires the
+		// client's to be no longer than the rescue.
 		RescueStuckJobsAfter: cfg.RescueAfter,
-		JobTimeout:           deliver.timeout,
+		JobTimeout:           min(cfg.EmailTimeout, cfg.RescueAfter),
 		Logger:               log,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
@@ -196,7 +212,7 @@ func (w *deliverEmail) Work(ctx context.Context, job *river.Job[store.DeliverEma
 			"email_id", id, "kind", e.Kind)
 	}
 
-	sendCtx, cancel := context.WithTimeout(ctx, w.timeout-min(recordReserve, w.timeout/4))
+	sendCtx, cancel := context.WithTimeout(ctx, w.timeout-recordReserve)
 	sendErr := w.sender.Send(sendCtx, e)
 	cancel()
 	if sendErr != nil {

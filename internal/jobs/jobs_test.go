@@ -291,7 +291,7 @@ func TestDeliverEmail_OnceWhenRecordingFails(t *testing.T) {
 			smtp := mailtest.Start(t)
 			var once sync.Once
 			smtp.OnAccept(func(mailtest.Message) { once.Do(func() { tt.fault(t, raw, e.ID) }) })
-			startWith(t, db, smtp.URL(), jobs.Config{RescueAfter: recordingTimeout})
+			startWith(t, db, smtp.URL(), jobs.Config{EmailTimeout: recordingTimeout})
 
 			// Once the job has completed, nothing can send the email again.
 			for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {

@@ -148,10 +148,6 @@ func (db *DB) Emails(ctx context.Context, f signon.EmailFilter) ([]*signon.Email
 	return list, int(total), nil
 }
 
-// unknownOutcome is the last error of an email whose previous attempt
-// was handed to the sender and never recorded.
-const unknownOutcome = "The previous attempt ended without a recorded outcome (a crash or a lost database connection); sent again with the same Message-ID."
-
 // BeginDelivery records that an attempt to deliver email id begins, in
 // one statement committed before the email is handed to a sender: a
 // process that dies, or loses the database, before it records the
@@ -159,25 +155,28 @@ const unknownOutcome = "The previous attempt ended without a recorded outcome (a
 // email may have left already (resend). It returns the email; one no
 // longer queued is returned as it is, and no attempt begins.
 func (db *DB) BeginDelivery(ctx context.Context, id int64) (e *signon.Email, resend bool, err error) {
-	e = &signon.Email{}
-	res := db.gorm.WithContext(ctx).Model(e).Clauses(clause.Returning{}).
-		Where("id = ? AND status = ?", id, signon.EmailQueued).
-		Updates(map[string]any{
-			"attempts":      gorm.Expr("attempts + 1"),
-			"sending_since": dbTime(time.Now()),
-			// Every outcome recorded clears sending_since, so one still
-			// set is an attempt whose outcome nobody knows.
-			"last_error": gorm.Expr("CASE WHEN sending_since IS NULL THEN last_error ELSE ? END", unknownOutcome),
-		})
-	if res.Error != nil {
-		return nil, false, fmt.Errorf("store: begin delivery of email %d: %w", id, res.Error)
+	// Every outcome recorded clears sending_since, so one still set is
+	// an attempt whose outcome nobody knows. The first statement finds
+	// the usual case; the second, the rare one.
+	for _, resend := range []bool{false, true} {
+		cond := "sending_since IS NULL"
+		if resend {
+			cond = "sending_since IS NOT NULL"
+		}
+		e := &signon.Email{}
+		res := db.gorm.WithContext(ctx).Model(e).Clauses(clause.Returning{}).
+			Where("id = ? AND status = ? AND "+cond, id, signon.EmailQueued).
+			Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "sending_since": dbTime(time.Now())})
+		if res.Error != nil {
+			return nil, false, fmt.Errorf("store: begin delivery of email %d: %w", id, res.Error)
+		}
+		if res.RowsAffected == 1 {
+			normalizeEmail(e)
+			return e, resend, nil
+		}
 	}
-	if res.RowsAffected == 0 {
-		e, err := db.EmailByID(ctx, id) // sent, failed or gone
-		return e, false, err
-	}
-	normalizeEmail(e)
-	return e, e.LastError == unknownOutcome, nil
+	e, err = db.EmailByID(ctx, id) // sent, failed or gone
+	return e, false, err
 }
 
 // RecordDelivery notes the outcome of the delivery attempt of e that
