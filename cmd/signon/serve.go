@@ -92,8 +92,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// Closed after the jobs have stopped (defers run last first).
+	defer sender.Close()
 	if cfg.SMTPURL == "" {
-		log.Warn("no SMTP server configured (SIGNON_SMTP_URL): emails are written to the log and kept on the outbox page, not sent")
+		log.Warn("no SMTP server configured (SIGNON_SMTP_URL): emails are kept on the outbox page, not sent; the log names each one")
 	}
 	runner, err := jobs.Start(context.WithoutCancel(ctx), db, jobs.Config{Sender: sender, Logger: log, Metrics: m})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -32,15 +33,50 @@ type Config struct {
 	// for notifications, so a new email waits at most this long.
 	PollInterval time.Duration
 	// RescueAfter is how long a job may run before it is taken for lost
-	// in a crash and run again; 0 means two minutes, twice the
-	// job timeout, after which a live job has been cancelled. It must exceed
-	// the time an SMTP delivery can take (its timeout is 30 seconds).
+	// in a crash and run again; 0 means DefaultRescueAfter. River leaves
+	// a job alone until its own timeout has passed too (EmailTimeout for
+	// a delivery, a minute for the deadline and clean-up jobs), so a
+	// live job, which its timeout has ended, is never run twice.
 	RescueAfter time.Duration
+	// EmailTimeout is the longest one delivery attempt runs; 0 means
+	// DefaultEmailTimeout; at least MinEmailTimeout.
+	EmailTimeout time.Duration
+	// EmailWorkers is how many emails are delivered at once; 0 means
+	// DefaultEmailWorkers. Each delivery holds a database connection
+	// only for its two short writes, and an SMTP connection meanwhile.
+	EmailWorkers int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Metrics counts jobs and email errors (metrics.go); nil counts none.
 	Metrics *metrics.Metrics
 }
+
+const (
+	// DefaultRescueAfter is how long a job taken by a process that died
+	// waits before it runs again, at least: River's rescuer looks every
+	// 30 seconds, on the instance that leads (a restarted one leads
+	// within 15 seconds of the crash), so an email cut off by a crash
+	// leaves again 15 to 45 seconds later, not minutes.
+	DefaultRescueAfter = 15 * time.Second
+	// DefaultEmailTimeout is the longest one delivery attempt runs: the
+	// SMTP steps, each bounded by mail.Timeout, and the writes around
+	// them.
+	DefaultEmailTimeout = 15 * time.Second
+	// DefaultEmailWorkers lets one fetch take a surge's emails in large
+	// batches (River fetches at most every 100 ms, for the free workers
+	// only) and deliveries waiting on a mail server overlap; it exceeds
+	// the database pool's connections, as a delivery holds one only for
+	// its two short writes (docs/benchmarks.md).
+	DefaultEmailWorkers = 64
+	// MinEmailTimeout leaves an attempt time to begin (a write), hold
+	// its SMTP conversation (mail.Timeout) and record the outcome.
+	MinEmailTimeout = mail.Timeout + recordReserve + time.Second
+	// recordReserve is the part of an attempt kept for recording its
+	// outcome, retried while the database is unreachable (a restart).
+	recordReserve = 3 * time.Second
+	// longJobTimeout is the timeout of the jobs other than deliveries.
+	longJobTimeout = time.Minute
+)
 
 // Runner runs the workers until Stop.
 type Runner struct {
@@ -62,20 +98,40 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 		cfg.PollInterval = time.Second
 	}
 	if cfg.RescueAfter <= 0 {
-		cfg.RescueAfter = 2 * time.Minute
+		cfg.RescueAfter = DefaultRescueAfter
 	}
+	if cfg.EmailWorkers <= 0 {
+		cfg.EmailWorkers = DefaultEmailWorkers
+	}
+	if cfg.EmailTimeout <= 0 {
+		cfg.EmailTimeout = DefaultEmailTimeout
+	}
+	if cfg.EmailTimeout < MinEmailTimeout {
+		return nil, fmt.Errorf("jobs: an email timeout of %s leaves no time for an SMTP conversation (%s) and its record (%s)",
+			cfg.EmailTimeout, mail.Timeout, recordReserve)
+	}
+	log := cfg.Logger.With("component", "jobs")
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &deliverEmail{db: db, sender: countSendErrors(cfg.Sender, cfg.Metrics)})
+	deliver := &deliverEmail{db: db, sender: countSendErrors(cfg.Sender, cfg.Metrics), log: log,
+		timeout: cfg.EmailTimeout, delivered: map[int64]handedOver{}}
+	river.AddWorker(workers, deliver)
 	river.AddWorker(workers, &closePastDeadline{db: db, now: cfg.Now})
 	river.AddWorker(workers, &cleanUp{db: db, now: cfg.Now})
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
-		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 16}},
-		Workers:              workers,
-		FetchPollInterval:    cfg.PollInterval,
-		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: 4},
+			store.EmailQueue:   {MaxWorkers: cfg.EmailWorkers},
+		},
+		Workers:           workers,
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     min(cfg.PollInterval, river.FetchCooldownDefault),
+		// River's rescuer leaves a job alone until its worker's timeout
+		// has passed too, so this may be shorter than any job's. Every
+		// worker here has its own timeout; River only requires the
+		// client's to be no longer than the rescue.
 		RescueStuckJobsAfter: cfg.RescueAfter,
-		JobTimeout:           time.Minute,
-		Logger:               cfg.Logger.With("component", "jobs"),
+		JobTimeout:           min(cfg.EmailTimeout, cfg.RescueAfter),
+		Logger:               log,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return closePastDeadlineArgs{}, nil },
@@ -105,32 +161,113 @@ func (r *Runner) Stop(ctx context.Context) error {
 	return err
 }
 
-// deliverEmail sends one email of the outbox.
+// deliverEmail sends one email of the outbox, once as far as SMTP
+// allows (docs/decisions.md, "Email: once, as far as SMTP allows"):
+// the attempt is recorded before the hand-off and its outcome after it,
+// and an outcome that could not be recorded is kept here until it is.
 type deliverEmail struct {
 	river.WorkerDefaults[store.DeliverEmailArgs]
-	db     *store.DB
-	sender mail.Sender
+	db      *store.DB
+	sender  mail.Sender
+	log     *slog.Logger
+	timeout time.Duration
+
+	// delivered holds the emails this process handed over successfully
+	// but could not record as such (the database went away), with the
+	// status to record. A retry records it without sending again.
+	mu        sync.Mutex
+	delivered map[int64]handedOver
 }
 
+// handedOver is an email a sender took, and the status to record.
+type handedOver struct {
+	email  *signon.Email
+	status signon.EmailStatus
+}
+
+// Timeout is short, below River's rescue, so that a delivery cut off by
+// a crash is rescued within seconds and a live one never is.
+func (w *deliverEmail) Timeout(*river.Job[store.DeliverEmailArgs]) time.Duration { return w.timeout }
+
 func (w *deliverEmail) Work(ctx context.Context, job *river.Job[store.DeliverEmailArgs]) error {
-	e, err := w.db.EmailByID(ctx, job.Args.EmailID)
+	id := job.Args.EmailID
+	w.mu.Lock()
+	done, ok := w.delivered[id]
+	w.mu.Unlock()
+	if ok {
+		return w.record(ctx, done)
+	}
+
+	e, resend, err := w.begin(ctx, id)
 	if signon.ErrorCode(err) == signon.ENOTFOUND {
 		return river.JobCancel(err)
 	}
 	if err != nil {
 		return err
 	}
-	if e.Status == signon.EmailSent || e.Status == signon.EmailLogged {
-		return nil // delivered by an attempt whose completion was lost
+	if e.Status != signon.EmailQueued {
+		return nil // delivered, or given up, by an attempt whose job did not complete
 	}
-	if sendErr := w.sender.Send(ctx, e); sendErr != nil {
+	if resend {
+		// The last attempt handed the email over and then nothing was
+		// recorded: a crash, here or in another instance, in the middle
+		// of the SMTP conversation or just after it. Sending again with
+		// the same Message-ID is the lesser harm: a receiver may see it
+		// twice, where not sending may leave a signer without the link.
+		w.log.WarnContext(ctx, "email's previous attempt has no recorded outcome; sending it again with the same Message-ID",
+			"email_id", id, "kind", e.Kind)
+	}
+
+	sendCtx, cancel := context.WithTimeout(ctx, w.timeout-recordReserve)
+	sendErr := w.sender.Send(sendCtx, e)
+	cancel()
+	if sendErr != nil {
 		status := signon.EmailQueued
 		if job.Attempt >= job.MaxAttempts {
 			status = signon.EmailFailed
 		}
-		return errors.Join(sendErr, w.db.RecordDelivery(ctx, e.ID, status, sendErr))
+		return errors.Join(sendErr, w.db.RecordDelivery(ctx, e, status, sendErr))
 	}
-	return w.db.RecordDelivery(ctx, e.ID, w.sender.Delivered(), nil)
+	done = handedOver{email: e, status: w.sender.Delivered()}
+	w.mu.Lock()
+	w.delivered[id] = done
+	w.mu.Unlock()
+	return w.record(ctx, done)
+}
+
+// begin reads email id for an attempt. An attempt that reaches people
+// (SMTP) is recorded first, in a commit of its own (store.BeginDelivery);
+// one that writes a log line is not, as a line written twice misleads
+// no one, and it saves a write per email where signing and delivery
+// share the database's writes.
+func (w *deliverEmail) begin(ctx context.Context, id int64) (*signon.Email, bool, error) {
+	if w.sender.Delivered() == signon.EmailLogged {
+		e, err := w.db.EmailByID(ctx, id)
+		return e, false, err
+	}
+	return w.db.BeginDelivery(ctx, id)
+}
+
+// record writes that an email was handed over, retrying while the
+// database does not answer until ctx ends. What is not recorded by then
+// stays in w.delivered for the job's next attempt.
+func (w *deliverEmail) record(ctx context.Context, done handedOver) error {
+	wait := 50 * time.Millisecond
+	for {
+		err := w.db.RecordDelivery(ctx, done.email, done.status, nil)
+		if err == nil || signon.ErrorCode(err) == signon.ENOTFOUND {
+			w.mu.Lock()
+			delete(w.delivered, done.email.ID)
+			w.mu.Unlock()
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("jobs: email %d was handed over; recording it failed and will be retried: %w", done.email.ID, err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Second)
+	}
 }
 
 type closePastDeadlineArgs struct{}
@@ -145,6 +282,10 @@ type closePastDeadline struct {
 	river.WorkerDefaults[closePastDeadlineArgs]
 	db  *store.DB
 	now func() time.Time
+}
+
+func (w *closePastDeadline) Timeout(*river.Job[closePastDeadlineArgs]) time.Duration {
+	return longJobTimeout
 }
 
 func (w *closePastDeadline) Work(ctx context.Context, _ *river.Job[closePastDeadlineArgs]) error {
@@ -175,6 +316,8 @@ type cleanUp struct {
 	db  *store.DB
 	now func() time.Time
 }
+
+func (w *cleanUp) Timeout(*river.Job[cleanUpArgs]) time.Duration { return longJobTimeout }
 
 func (w *cleanUp) Work(ctx context.Context, _ *river.Job[cleanUpArgs]) error {
 	now := w.now()

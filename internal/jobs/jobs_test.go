@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -32,13 +33,19 @@ func newEmail(to string) *signon.Email {
 // start runs the workers on db until the test ends.
 func start(t *testing.T, db *store.DB, smtpURL string) {
 	t.Helper()
+	startWith(t, db, smtpURL, jobs.Config{})
+}
+
+// startWith runs the workers on db with cfg, its sender made for
+// smtpURL and its poll interval short, until the test ends.
+func startWith(t testing.TB, db *store.DB, smtpURL string, cfg jobs.Config) {
+	t.Helper()
 	sender, err := mail.New(smtpURL, "Red de Migrantes <cartas@example.org>", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := jobs.Start(context.Background(), db, jobs.Config{
-		Sender: sender, Logger: slog.New(slog.DiscardHandler), PollInterval: 50 * time.Millisecond,
-	})
+	cfg.Sender, cfg.Logger, cfg.PollInterval = sender, slog.New(slog.DiscardHandler), 50*time.Millisecond
+	r, err := jobs.Start(context.Background(), db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,6 +53,9 @@ func start(t *testing.T, db *store.DB, smtpURL string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := r.Stop(ctx); err != nil {
+			t.Error(err)
+		}
+		if err := sender.Close(); err != nil {
 			t.Error(err)
 		}
 	})
@@ -92,8 +102,12 @@ func TestDeliverEmail(t *testing.T) {
 				t.Errorf("envelope from = %q", m.From)
 			}
 			got := waitStatus(t, db, e.ID, signon.EmailSent)
-			if got.Attempts != 1 || got.SentAt == nil || got.LastError != "" {
-				t.Errorf("after delivery: attempts %d, sent at %v, error %q", got.Attempts, got.SentAt, got.LastError)
+			if id, want := m.Header.Get("Message-Id"), "<"+mail.MessageID(got, "example.org")+">"; id != want {
+				t.Errorf("Message-ID %q, want the email's own %q", id, want)
+			}
+			if got.Attempts != 1 || got.SentAt == nil || got.LastError != "" || got.SendingSince != nil {
+				t.Errorf("after delivery: attempts %d, sent at %v, error %q, sending since %v",
+					got.Attempts, got.SentAt, got.LastError, got.SendingSince)
 			}
 			// The link reached the signer; the stored copy keeps no token.
 			if strings.Contains(got.TextBody+got.HTMLBody, confirmLink) ||
@@ -125,7 +139,7 @@ func TestDeliverEmail_Retry(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got.Attempts > 0 {
+				if got.Attempts > 0 && got.SendingSince == nil { // the refusal is recorded
 					if got.Status != signon.EmailQueued || !strings.Contains(got.LastError, "451") {
 						t.Fatalf("after a refusal: status %s, error %q; want queued with the server's 451", got.Status, got.LastError)
 					}
@@ -218,5 +232,145 @@ func TestDeliverEmail_Instances(t *testing.T) {
 		if c != 1 {
 			t.Errorf("%s received %d copies, want 1", to, c)
 		}
+	}
+}
+
+// The SMTP server has accepted the email and then its delivery cannot be
+// recorded: a lock held on the email's row outlasts the job's deadline,
+// or (PostgreSQL) every connection to the database is terminated, as a
+// restart does. The job fails and is retried; the email goes out once.
+func TestDeliverEmail_OnceWhenRecordingFails(t *testing.T) {
+	t.Parallel()
+	type fault func(t *testing.T, raw *sql.DB, emailID int64)
+	// holdRow keeps the email's row locked for longer than the job may
+	// run, so recording its delivery waits and then gives up.
+	holdRow := func(t *testing.T, raw *sql.DB, emailID int64) {
+		tx, err := raw.Begin()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if _, err := tx.Exec(fmt.Sprintf("UPDATE emails SET kind = kind WHERE id = %d", emailID)); err != nil {
+			t.Error(err)
+		}
+		time.AfterFunc(recordingTimeout+time.Second, func() { tx.Rollback() })
+	}
+	terminate := func(t *testing.T, raw *sql.DB, _ int64) {
+		_, err := raw.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name <> '" + rawApplication + "'")
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	for _, tt := range []struct {
+		name    string
+		dialect string
+		fault   fault
+		retried bool // whether the fault surely makes the first attempt fail
+	}{
+		{"sqlite/row held", store.SQLite, holdRow, true},
+		{"postgres/row held", store.Postgres, holdRow, true},
+		{"postgres/connections terminated", store.Postgres, terminate, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			url := storetest.URL(t, tt.dialect)
+			db, err := store.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			raw := openRaw(t, url)
+			e := newEmail("dora@example.org")
+			if err := db.QueueEmail(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			smtp := mailtest.Start(t)
+			var once sync.Once
+			smtp.OnAccept(func(mailtest.Message) { once.Do(func() { tt.fault(t, raw, e.ID) }) })
+			startWith(t, db, smtp.URL(), jobs.Config{EmailTimeout: recordingTimeout})
+
+			// Once the job has completed, nothing can send the email again.
+			for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+				var completed int
+				err := raw.QueryRow("SELECT count(*) FROM river_job WHERE kind = 'deliver_email' AND state = 'completed'").Scan(&completed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if completed == 1 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the delivery job did not complete within a minute")
+				}
+			}
+			if n := len(smtp.Messages()); n != 1 {
+				t.Errorf("%d messages delivered, want 1", n)
+			}
+			got := waitStatus(t, db, e.ID, signon.EmailSent)
+			if got.Attempts != 1 || got.SendingSince != nil {
+				t.Errorf("attempts %d, sending since %v; want 1 attempt at the SMTP server, finished", got.Attempts, got.SendingSince)
+			}
+			var jobAttempts int
+			if err := raw.QueryRow("SELECT attempt FROM river_job WHERE kind = 'deliver_email'").Scan(&jobAttempts); err != nil {
+				t.Fatal(err)
+			}
+			if tt.retried && jobAttempts < 2 {
+				t.Errorf("the job ran %d time(s): the fault did not make recording fail", jobAttempts)
+			}
+		})
+	}
+}
+
+// recordingTimeout is the delivery jobs' timeout in
+// TestDeliverEmail_OnceWhenRecordingFails, the shortest allowed.
+const recordingTimeout = jobs.MinEmailTimeout
+
+// rawApplication names openRaw's PostgreSQL connections.
+const rawApplication = "signon_test_raw"
+
+// openRaw opens the database at url on connections of the test's own.
+func openRaw(t *testing.T, url string) *sql.DB {
+	t.Helper()
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	driver, dsn := "pgx", url+sep+"application_name="+rawApplication
+	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)"
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// A confirmation queued behind a roster's reminders goes first.
+func TestDeliverEmail_ConfirmationsFirst(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	smtp := mailtest.Start(t)
+	const reminders = 20
+	for i := range reminders {
+		r := newEmail(fmt.Sprintf("miembro%02d@example.org", i))
+		r.Kind, r.Subject = signon.EmailReminder, "Recordatorio"
+		if err := db.QueueEmail(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.QueueEmail(ctx, newEmail("firmante@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	startWith(t, db, smtp.URL(), jobs.Config{EmailWorkers: 1})
+	msgs := smtp.Wait(t, reminders+1)
+	if to := msgs[0].To[0]; to != "firmante@example.org" {
+		t.Errorf("first message went to %s, want the confirmation to firmante@example.org", to)
 	}
 }

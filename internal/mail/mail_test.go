@@ -3,9 +3,11 @@ package mail_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signon-coalition/signon/internal/mail"
 	"github.com/signon-coalition/signon/internal/mailtest"
@@ -48,6 +50,8 @@ func TestNewSMTP(t *testing.T) {
 	}
 }
 
+// Without SMTP each email is one short log line that names it, without
+// its body: no private link, no recipient's address.
 func TestNew_WithoutSMTPLogs(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
@@ -55,17 +59,27 @@ func TestNew_WithoutSMTPLogs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &signon.Email{ID: 7, Kind: signon.EmailConfirm, ToAddress: "ana@example.org", Subject: "Confirm", TextBody: "Open https://sign.example.org/confirm/abc"}
+	e := &signon.Email{ID: 7, Kind: signon.EmailConfirm, ToAddress: "ana.lopez@example.org", Subject: "Confirm",
+		TextBody: "Open https://sign.example.org/confirm/hV3x0hZ4S6Vx0mE3fX8Qb2r1Yc7aL9nP0kT5uW2dJ4s\nand keep https://sign.example.org/my/Qb2r1Yc7aL9nP0kT5uW2dJ4shV3x0hZ4S6Vx0mE3fX8"}
 	if err := s.Send(context.Background(), e); err != nil {
 		t.Fatal(err)
 	}
 	if s.Delivered() != signon.EmailLogged {
 		t.Errorf("Delivered() = %s, want logged", s.Delivered())
 	}
-	for _, want := range []string{"ana@example.org", "https://sign.example.org/confirm/abc", "SIGNON_SMTP_URL"} {
-		if !strings.Contains(log.String(), want) {
-			t.Errorf("log lacks %q:\n%s", want, log.String())
+	got := log.String()
+	for _, want := range []string{"email_id=7", "kind=confirm", "to_domain=example.org"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("log lacks %q:\n%s", want, got)
 		}
+	}
+	for _, secret := range []string{"/confirm/", "/my/", "hV3x0hZ4", "ana.lopez", "Open "} {
+		if strings.Contains(got, secret) {
+			t.Errorf("log shows %q:\n%s", secret, got)
+		}
+	}
+	if n := strings.Count(got, "\n"); n != 1 {
+		t.Errorf("%d log lines for one email, want 1:\n%s", n, got)
 	}
 }
 
@@ -76,8 +90,9 @@ func TestSMTP_Send(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &signon.Email{ToAddress: "luis@example.org", Language: "es", Subject: "Confirma tu firma: «Carta»",
-		TextBody: "Hola, Luis.\nConfirma aquí: https://sign.example.org/confirm/x\n", HTMLBody: "<p>Hola, <b>Luis</b>.</p>"}
+	e := &signon.Email{ID: 42, ToAddress: "luis@example.org", Language: "es", Subject: "Confirma tu firma: «Carta»",
+		TextBody: "Hola, Luis.\nConfirma aquí: https://sign.example.org/confirm/x\n", HTMLBody: "<p>Hola, <b>Luis</b>.</p>",
+		CreatedAt: time.Date(2026, 11, 3, 15, 4, 5, 123456000, time.UTC)}
 	if err := s.Send(context.Background(), e); err != nil {
 		t.Fatal(err)
 	}
@@ -88,9 +103,55 @@ func TestSMTP_Send(t *testing.T) {
 	if from := m.Header.Get("From"); !strings.Contains(from, "cartas@example.org") {
 		t.Errorf("From: %q", from)
 	}
+	// The Message-ID is the email's, the same at every attempt.
+	if got, want := m.Header.Get("Message-Id"), "<"+mail.MessageID(e, "example.org")+">"; got != want {
+		t.Errorf("Message-ID: %q, want %q", got, want)
+	}
 	// A refusal is an error, so the job tries again.
 	srv.SetFailing(true)
 	if err := s.Send(context.Background(), e); err == nil || !strings.Contains(err.Error(), "451") {
 		t.Errorf("Send to a refusing server = %v, want the 451", err)
+	}
+}
+
+// Messages go one after another on one kept-open connection; one the
+// server has closed meanwhile is replaced, and its message still goes
+// once.
+func TestSMTP_KeepsConnectionOpen(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.Start(t)
+	s, err := mail.NewSMTP(srv.URL(), "Red de Migrantes <cartas@example.org>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	send := func(i int) {
+		t.Helper()
+		e := &signon.Email{ID: int64(i), ToAddress: fmt.Sprintf("m%d@example.org", i), Language: "en",
+			Subject: "Confirm", TextBody: "Hello", HTMLBody: "<p>Hello</p>", CreatedAt: time.Now()}
+		if err := s.Send(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 5 {
+		send(i)
+	}
+	if n := srv.Connections(); n != 1 {
+		t.Errorf("5 messages took %d connections, want 1", n)
+	}
+	srv.CloseConnections()
+	send(5)
+	if n := srv.Connections(); n != 2 {
+		t.Errorf("after the server closed the connection: %d connections, want 2", n)
+	}
+	got := map[string]int{}
+	for _, m := range srv.Wait(t, 6) {
+		got[m.To[0]]++
+	}
+	for i := range 6 {
+		if to := fmt.Sprintf("m%d@example.org", i); got[to] != 1 {
+			t.Errorf("%s received %d copies, want 1", to, got[to])
+		}
 	}
 }

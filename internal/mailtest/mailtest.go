@@ -32,6 +32,7 @@ type Message struct {
 	Text     string // the text/plain part, decoded
 	HTML     string // the text/html part, decoded
 	Header   mail.Header
+	Received time.Time // when the server took it
 }
 
 var linkRe = regexp.MustCompile(`https?://[^\s<>"]+`)
@@ -55,6 +56,10 @@ type Server struct {
 	messages []Message
 	failing  bool
 	attempts int
+	conns    []*smtp.Conn // every connection made, open or closed
+	stall    chan struct{}
+	stalled  int
+	onAccept func(Message)
 }
 
 // Start starts a server that the test's cleanup stops.
@@ -70,8 +75,69 @@ func Start(t testing.TB) *Server {
 	s.srv.ReadTimeout = 10 * time.Second
 	s.srv.WriteTimeout = 10 * time.Second
 	go s.srv.Serve(ln)
-	t.Cleanup(func() { s.srv.Close() })
+	t.Cleanup(func() {
+		s.Resume()
+		s.srv.Close()
+	})
 	return s
+}
+
+// Stall makes the server hold every message at DATA, before reading it,
+// until Resume: a sender is then in the middle of a delivery, for as
+// long as the test wants. A sender that goes away meanwhile has
+// delivered what it wrote before it went: the whole message if it got
+// as far as the final dot, as with a real server that takes a message
+// whose sender never heard the answer.
+func (s *Server) Stall() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stall == nil {
+		s.stall = make(chan struct{})
+	}
+}
+
+// Resume lets the messages held by Stall go on.
+func (s *Server) Resume() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stall != nil {
+		close(s.stall)
+		s.stall = nil
+	}
+}
+
+// Stalled counts the deliveries held at DATA now.
+func (s *Server) Stalled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stalled
+}
+
+// OnAccept makes f run for each message once it has been read and kept,
+// before the server answers that it accepted it: what f does happens
+// after the hand-off and before the sender hears of it.
+func (s *Server) OnAccept(f func(Message)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onAccept = f
+}
+
+// Connections counts the connections made to the server so far.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+// CloseConnections closes every open connection, as a server does with
+// clients idle for too long.
+func (s *Server) CloseConnections() {
+	s.mu.Lock()
+	conns := append([]*smtp.Conn(nil), s.conns...)
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
 }
 
 // URL is the SIGNON_SMTP_URL that reaches the server.
@@ -135,7 +201,12 @@ func (s *Server) To(t testing.TB, address string) Message {
 }
 
 // NewSession implements smtp.Backend.
-func (s *Server) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }
+func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conns = append(s.conns, c)
+	return &session{srv: s}, nil
+}
 
 type session struct {
 	srv  *Server
@@ -162,6 +233,18 @@ func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (x *session) Data(r io.Reader) error {
+	x.srv.mu.Lock()
+	stall := x.srv.stall
+	if stall != nil {
+		x.srv.stalled++
+	}
+	x.srv.mu.Unlock()
+	if stall != nil {
+		<-stall
+		x.srv.mu.Lock()
+		x.srv.stalled--
+		x.srv.mu.Unlock()
+	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err
@@ -170,10 +253,14 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, Message: err.Error()}
 	}
-	m.From, m.To = x.from, x.to
+	m.From, m.To, m.Received = x.from, x.to, time.Now()
 	x.srv.mu.Lock()
 	x.srv.messages = append(x.srv.messages, m)
+	onAccept := x.srv.onAccept
 	x.srv.mu.Unlock()
+	if onAccept != nil {
+		onAccept(m)
+	}
 	return nil
 }
 

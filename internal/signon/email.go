@@ -42,10 +42,14 @@ type Email struct {
 	SignatureID *int64
 	MemberID    *int64
 	Status      EmailStatus
-	Attempts    int
+	Attempts    int // attempts begun, the one in progress included
 	LastError   string
 	CreatedAt   time.Time
 	SentAt      *time.Time
+	// SendingSince is when the attempt in progress handed the email to
+	// the sender; nil once its outcome is recorded. Set when no attempt
+	// is running, it says the last one's outcome was never recorded.
+	SendingSince *time.Time
 }
 
 // privateLink matches the token of a link that acts for its holder: a
@@ -76,7 +80,13 @@ type EmailService interface {
 	QueueEmail(ctx context.Context, e *Email) error
 	EmailByID(ctx context.Context, id int64) (*Email, error)
 	Emails(ctx context.Context, f EmailFilter) ([]*Email, int, error)
-	// RecordDelivery notes one delivery attempt of email id: its new
-	// status and, for a failure, the error.
-	RecordDelivery(ctx context.Context, id int64, status EmailStatus, attempt error) error
+	// BeginDelivery records, before email id is handed to a sender, that
+	// an attempt is under way, and returns the email. resend reports
+	// that an earlier attempt handed it over and its outcome was never
+	// recorded. An email no longer queued is returned unchanged, with no
+	// attempt begun.
+	BeginDelivery(ctx context.Context, id int64) (e *Email, resend bool, err error)
+	// RecordDelivery notes the outcome of the attempt under way on e:
+	// its new status and, for a failure, the error.
+	RecordDelivery(ctx context.Context, e *Email, status EmailStatus, attempt error) error
 }

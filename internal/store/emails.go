@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/signon-coalition/signon/internal/signon"
 )
@@ -26,6 +27,26 @@ type DeliverEmailArgs struct {
 
 // Kind names the job for River.
 func (DeliverEmailArgs) Kind() string { return "deliver_email" }
+
+// EmailQueue is the River queue of email deliveries, kept apart from
+// the periodic jobs so that a surge of emails never delays a deadline,
+// and given its own workers (package jobs).
+const EmailQueue = "email"
+
+// emailPriority orders the email queue (River fetches the lowest number
+// first): a signer waiting for the link that confirms their signature,
+// or a coordinator for their account, before receipts, and receipts
+// before the invitations and reminders a coordinator sends to a whole
+// roster at once, so a mass mailing never delays a confirmation.
+func emailPriority(kind string) int {
+	switch kind {
+	case signon.EmailConfirm, signon.EmailAccountInvite:
+		return 1
+	case signon.EmailSignatureManaged:
+		return 2
+	}
+	return 3
+}
 
 // EmailMaxAttempts is how often delivery of one email is tried. River
 // waits attempt⁴ seconds between tries, so the last comes about a day
@@ -60,7 +81,7 @@ func (db *DB) queueEmails(tx *gorm.DB, emails ...*signon.Email) error {
 	}
 	now := tx.NowFunc()
 	for _, e := range emails {
-		e.ID, e.Status, e.Attempts, e.LastError, e.SentAt, e.CreatedAt = 0, signon.EmailQueued, 0, "", nil, now
+		e.ID, e.Status, e.Attempts, e.LastError, e.SentAt, e.SendingSince, e.CreatedAt = 0, signon.EmailQueued, 0, "", nil, nil, now
 	}
 	if err := tx.Create(emails).Error; err != nil {
 		return fmt.Errorf("store: queue email: %w", err)
@@ -73,7 +94,7 @@ func (db *DB) queueEmails(tx *gorm.DB, emails ...*signon.Email) error {
 	for i, e := range emails {
 		params[i] = river.InsertManyParams{
 			Args:       DeliverEmailArgs{EmailID: e.ID},
-			InsertOpts: &river.InsertOpts{MaxAttempts: EmailMaxAttempts},
+			InsertOpts: &river.InsertOpts{Queue: EmailQueue, Priority: emailPriority(e.Kind), MaxAttempts: EmailMaxAttempts},
 		}
 	}
 	if _, err := db.queue.InsertManyTx(tx.Statement.Context, sqlTx, params); err != nil {
@@ -129,12 +150,46 @@ func (db *DB) Emails(ctx context.Context, f signon.EmailFilter) ([]*signon.Email
 	return list, int(total), nil
 }
 
-// RecordDelivery notes one delivery attempt of email id. A failed
-// attempt keeps the email queued for River's next try; only the caller
-// knows when it was the last (status EmailFailed). An email sent over
-// SMTP has the tokens of its private links removed from the stored copy.
-func (db *DB) RecordDelivery(ctx context.Context, id int64, status signon.EmailStatus, attempt error) error {
-	changes := map[string]any{"status": status, "attempts": gorm.Expr("attempts + 1"), "last_error": ""}
+// BeginDelivery records that an attempt to deliver email id begins, in
+// one statement committed before the email is handed to a sender: a
+// process that dies, or loses the database, before it records the
+// outcome leaves sending_since set, and the next attempt knows that the
+// email may have left already (resend). It returns the email; one no
+// longer queued is returned as it is, and no attempt begins.
+func (db *DB) BeginDelivery(ctx context.Context, id int64) (e *signon.Email, resend bool, err error) {
+	// Every outcome recorded clears sending_since, so one still set is
+	// an attempt whose outcome nobody knows. The first statement finds
+	// the usual case; the second, the rare one.
+	for _, resend := range []bool{false, true} {
+		cond := "sending_since IS NULL"
+		if resend {
+			cond = "sending_since IS NOT NULL"
+		}
+		e := &signon.Email{}
+		res := db.gorm.WithContext(ctx).Model(e).Clauses(clause.Returning{}).
+			Where("id = ? AND status = ? AND "+cond, id, signon.EmailQueued).
+			Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "sending_since": dbTime(time.Now())})
+		if res.Error != nil {
+			return nil, false, fmt.Errorf("store: begin delivery of email %d: %w", id, res.Error)
+		}
+		if res.RowsAffected == 1 {
+			normalizeEmail(e)
+			return e, resend, nil
+		}
+	}
+	e, err = db.EmailByID(ctx, id) // sent, failed or gone
+	return e, false, err
+}
+
+// RecordDelivery notes the outcome of the delivery attempt of e that
+// BeginDelivery began, in one statement. A failed attempt keeps the
+// email queued for River's next try; only the caller knows when it was
+// the last (status EmailFailed). An email sent over SMTP has the tokens
+// of its private links removed from the stored copy. Recording the same
+// outcome twice (a retry after an answer lost with the connection)
+// changes nothing more.
+func (db *DB) RecordDelivery(ctx context.Context, e *signon.Email, status signon.EmailStatus, attempt error) error {
+	changes := map[string]any{"status": status, "last_error": "", "sending_since": nil}
 	if attempt != nil {
 		msg := attempt.Error()
 		if len(msg) > 1000 {
@@ -145,29 +200,23 @@ func (db *DB) RecordDelivery(ctx context.Context, id int64, status signon.EmailS
 	if status == signon.EmailSent || status == signon.EmailLogged {
 		changes["sent_at"] = dbTime(time.Now())
 	}
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if status == signon.EmailSent {
-			// Delivered: the stored copy keeps no working private link.
-			// Without SMTP (logged) the outbox is how the message is
-			// read, so it keeps them.
-			var e signon.Email
-			if err := tx.Select("text_body", "html_body").Where("id = ?", id).Take(&e).Error; err != nil {
-				return notFound(err, "Email not found.")
-			}
-			changes["text_body"], changes["html_body"] = signon.RedactPrivateLinks(e.TextBody), signon.RedactPrivateLinks(e.HTMLBody)
-		}
-		res := tx.Model(&signon.Email{}).Where("id = ?", id).Updates(changes)
-		if res.Error != nil {
-			return fmt.Errorf("store: record delivery of email %d: %w", id, res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return signon.Errorf(signon.ENOTFOUND, "Email not found.")
-		}
-		return nil
-	})
+	if status == signon.EmailSent {
+		// Delivered: the stored copy keeps no working private link.
+		// Without SMTP (logged) the outbox is how the message is read,
+		// so it keeps them.
+		changes["text_body"], changes["html_body"] = signon.RedactPrivateLinks(e.TextBody), signon.RedactPrivateLinks(e.HTMLBody)
+	}
+	res := db.gorm.WithContext(ctx).Model(&signon.Email{}).Where("id = ?", e.ID).Updates(changes)
+	if res.Error != nil {
+		return fmt.Errorf("store: record delivery of email %d: %w", e.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return signon.Errorf(signon.ENOTFOUND, "Email not found.")
+	}
+	return nil
 }
 
 func normalizeEmail(e *signon.Email) {
 	dbTimes(&e.CreatedAt)
-	dbTimePtrs(&e.SentAt)
+	dbTimePtrs(&e.SentAt, &e.SendingSince)
 }
