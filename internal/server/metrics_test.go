@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signon-coalition/signon/internal/metrics"
 	"github.com/signon-coalition/signon/internal/server"
@@ -57,7 +58,10 @@ func TestMetrics(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		m := metrics.New()
 		const token = "scrape-token-for-tests"
-		app := newTestApp(t, dialect, func(cfg *server.Config) { cfg.Metrics, cfg.MetricsToken = m, token })
+		app := newTestApp(t, dialect, func(cfg *server.Config) {
+			cfg.Metrics, cfg.MetricsToken = m, token
+			cfg.PageCache = time.Hour // the test's clock stands still; the second read is a hit
+		})
 		app.openStatement(t, "metrics-letter")
 		c := app.client(t)
 		const api = "/api/v1/statements/metrics-letter/signatures"
@@ -87,6 +91,8 @@ func TestMetrics(t *testing.T) {
 			{"signon_http_requests_total", map[string]string{"route": "/api/v1/statements/:slug/signatures", "method": "POST", "status": "2xx"}, 2},
 			{"signon_http_requests_total", map[string]string{"route": "/api/v1/statements/:slug/signatures", "method": "POST", "status": "4xx"}, 2},
 			{"signon_http_request_duration_seconds_count", map[string]string{"route": "/s/:slug", "method": "GET", "status": "2xx"}, 2},
+			{"signon_page_cache_requests_total", map[string]string{"page": "/s/:slug", "result": "hit"}, 1},
+			{"signon_page_cache_requests_total", map[string]string{"page": "/s/:slug", "result": "miss"}, 2},
 			{"signon_signatures_total", map[string]string{"via": "api", "outcome": "accepted", "reason": ""}, 1},
 			{"signon_signatures_total", map[string]string{"via": "api", "outcome": "refused", "reason": "duplicate"}, 1},
 			{"signon_signatures_total", map[string]string{"via": "api", "outcome": "refused", "reason": "invalid"}, 1},

@@ -218,6 +218,13 @@ func (s *Server) sharedRead(negotiated bool) echo.MiddlewareFunc {
 			if keep {
 				page = s.pages.get(key)
 			}
+			// Counted by route pattern, never by address, so the
+			// series stay few however many statements there are.
+			if page != nil {
+				s.cfg.Metrics.CacheHit(c.Path())
+			} else {
+				s.cfg.Metrics.CacheMiss(c.Path())
+			}
 			if page == nil {
 				var err error
 				if page, err = s.renderShared(c, next, key, keep); err != nil {
