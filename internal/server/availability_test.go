@@ -64,6 +64,8 @@ func TestDatabaseUnavailable(t *testing.T) {
 		}
 	}
 	t.Run("Page", func(t *testing.T) {
+		// Past the page cache's second, so the page must be read again.
+		clock.Set(clock.Now().Add(2 * time.Second))
 		res := c.get("/s/summit-letter")
 		unavailable(t, res)
 		pubHas(t, res.Body, "no está disponible por un momento", `lang="es"`)

@@ -110,13 +110,20 @@ func TestBrowser_Bilingual(t *testing.T) {
 				"email": "ana@casadelaraza.example.org", "city": "El Paso"}),
 			choose(`select[name="region"]`, "US-TX"),
 			chromedp.Click(`form.sign-form button[type="submit"]`, chromedp.ByQuery),
-			waitForURL(regexp.MustCompile(`signed=approved`)),
+			// Counted at once: the thank-you is the signer's own page.
+			waitForURL(regexp.MustCompile(`/my/[^?]+\?signed=1$`)),
 		)
-		page("signed", "Carta a los líderes de América del Norte", "es", "", "Read in English")
-		if got := textOf(t, reader, "#signed"); got != "¡Gracias! Casa de la Raza ya aparece en la lista de firmantes." {
-			t.Errorf("thank-you banner %q", got)
+		run(t, reader, "read the signer's own page", chromedp.WaitVisible("main", chromedp.ByQuery), readLangs)
+		if htmlLang != "es" {
+			t.Errorf("the signer's own page is in %q, not in the Spanish the signer chose", htmlLang)
+		}
+		if got := textOf(t, reader, "main"); !strings.Contains(got, "Guarda la dirección de esta página") {
+			t.Errorf("the signer's own page does not say to keep its address:\n%s", got)
 		}
 		screenshot(t, reader, "signed-spanish-phone")
+
+		run(t, reader, "back to the letter", chromedp.Navigate(app.URL+"/s/nals-letter"))
+		page("spanish page after signing", "Carta a los líderes de América del Norte", "es", "", "Read in English")
 
 		run(t, reader, "read the English text on the Spanish page", chromedp.Click(".text-switch a", chromedp.ByQuery), waitForURL(regexp.MustCompile(`text=en$`)))
 		page("english text, Spanish page", "Letter to the North American Leaders", "es", "en", "Leer en español")

@@ -132,7 +132,7 @@ func (s *Server) signerLink(c echo.Context, purpose signon.TokenPurpose) (*signo
 	// The token is in the address: keep the page out of caches and the
 	// address out of the Referer of links followed from it.
 	h := c.Response().Header()
-	h.Set("Cache-Control", "no-store")
+	h.Set("Cache-Control", privateCacheControl)
 	h.Set("Referrer-Policy", "no-referrer")
 	ctx := c.Request().Context()
 	sig, err := s.db.SignatureByToken(ctx, hashToken(c.Param("token")), purpose, s.now())
