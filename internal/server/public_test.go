@@ -380,7 +380,7 @@ func TestSign(t *testing.T) {
 			"no email is sent with it",
 			"http://signon.test"+strings.TrimSuffix(own, "?signed=1"),
 		)
-		if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("Referrer-Policy") != "no-referrer" {
+		if res.Header.Get("Cache-Control") != "private, no-store" || res.Header.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("own page Cache-Control %q, Referrer-Policy %q", res.Header.Get("Cache-Control"), res.Header.Get("Referrer-Policy"))
 		}
 		if n := len(signerEmails(t, app, st)); n != 0 {
