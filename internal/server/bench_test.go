@@ -32,44 +32,26 @@ func seedSignatures(b testing.TB, app *testApp, st *signon.Statement, n int) {
 }
 
 // BenchmarkStatementPage measures the public statement page of a letter
-// with 3,000 signatories, the page everyone opens from a shared link.
+// with 3,000 signatories, the page everyone opens from a shared link,
+// rendered for every request (the test app turns the page cache off).
 func BenchmarkStatementPage(b *testing.B) {
-	for _, dialect := range storetest.Dialects() {
-		b.Run(dialect, func(b *testing.B) {
-			app := newTestApp(b, dialect)
-			st := app.openStatement(b, "bench-letter")
-			seedSignatures(b, app, st, 3000)
-			url := app.URL + "/s/bench-letter"
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					res, err := http.Get(url)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					res.Body.Close()
-					if res.StatusCode != http.StatusOK {
-						b.Errorf("status %d", res.StatusCode)
-						return
-					}
-				}
-			})
-		})
-	}
+	benchmarkStatementPage(b)
 }
 
 // BenchmarkStatementPageCached is BenchmarkStatementPage with the page
 // cache on as in production: one render a second on the real clock,
 // shared by every reader, the rest served from memory.
 func BenchmarkStatementPageCached(b *testing.B) {
+	benchmarkStatementPage(b, func(cfg *server.Config) {
+		cfg.PageCache = time.Second
+		cfg.Now = time.Now
+	})
+}
+
+func benchmarkStatementPage(b *testing.B, configure ...func(*server.Config)) {
 	for _, dialect := range storetest.Dialects() {
 		b.Run(dialect, func(b *testing.B) {
-			app := newTestApp(b, dialect, func(cfg *server.Config) {
-				cfg.PageCache = time.Second
-				cfg.Now = time.Now
-			})
+			app := newTestApp(b, dialect, configure...)
 			st := app.openStatement(b, "bench-letter")
 			seedSignatures(b, app, st, 3000)
 			url := app.URL + "/s/bench-letter"
