@@ -9,6 +9,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -99,7 +100,7 @@ func seed(ctx context.Context, db Store, sm sample, now time.Time) (*signon.Stat
 		}
 		sig.Status, sig.Source = signon.SignatureApproved, signon.SourceManual
 		err = db.CreateSignature(ctx, sig, nil)
-		if err != nil && signon.ErrorKey(err) != "error.already_signed" {
+		if err != nil && !errors.Is(err, signon.ErrAlreadySigned) {
 			return nil, fmt.Errorf("sample signature %q: %w", who.org, err)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -388,26 +387,7 @@ func (s *Server) apiSign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if req.Fax != "" {
-		refuseSignature(c, "honeypot")
-		s.log.InfoContext(ctx, "API honeypot filled; nothing stored",
-			slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
-		status := signon.InitialStatus(st, false, false)
-		return c.JSON(http.StatusCreated, s.signedAnswer(st, status, s.decoyLink(st, status)))
-	}
-	if !st.AcceptsSignatures(s.now()) {
-		return signon.KeyedError(signon.ECONFLICT, "error.not_open", "This statement is not open for signatures.")
-	}
-	sig, err := req.input().Validate(st)
-	if err != nil {
-		return err
-	}
-	if !s.allowSignature(c) {
-		return signon.KeyedError(signon.ETOOMANY, "error.http.too_many_requests", "Too many requests. Please wait a few minutes and try again.")
-	}
-	sig.Status = signon.InitialStatus(st, false, false)
-	sig.Source = signon.SourceAPI
-	manage, err := s.storeSignature(c, st, sig)
+	sig, manage, err := s.sign(c, st, signRequest{input: req.input(), source: signon.SourceAPI, honeypot: req.Fax})
 	if err != nil {
 		return err
 	}

@@ -133,6 +133,10 @@ func shownValue(p *page, field, v string) string {
 		v = p.RegionName(v)
 	case field == "country":
 		v = p.CountryName(v)
+	case field == "status":
+		return p.T("coordinate.signature_status." + v)
+	case field == "source":
+		return p.T("coordinate.source." + v)
 	}
 	return "“" + v + "”"
 }

@@ -440,6 +440,9 @@ func (s *Server) renderManage(c echo.Context, status int, id int64, failure erro
 	}
 	if failure != nil {
 		data.Error, data.Errors = p.Error(failure), p.Problems(failure)
+		if lines := bulkProblems(p, failure); len(lines) > 0 {
+			data.Error = strings.Join(lines, " ")
+		}
 		// Keep what was typed for the scheduled opening.
 		if v := c.FormValue("opens_at"); v != "" {
 			data.OpensAt = v
@@ -672,7 +675,8 @@ func (s *Server) handleSignatureStatus(c echo.Context) error {
 	if err := st.CheckSignaturesChangeable(); err != nil {
 		return s.renderManage(c, http.StatusConflict, id, err)
 	}
-	err = s.db.SetSignatureStatus(c.Request().Context(), id, sid, status, s.now(), currentAccount(c).ID)
+	// The decision of the review screens, on one signature.
+	err = signon.OneDecision(s.db.DecideSignatures(c.Request().Context(), id, []int64{sid}, status, "", s.now(), currentAccount(c).ID))
 	switch code := signon.ErrorCode(err); code {
 	case "":
 		return redirect(c, manageURL(id)+"?done="+string(status)+"#signatures")

@@ -281,3 +281,114 @@ func TestInvitationConfirmsOnlyTheMembersAddress(t *testing.T) {
 		}
 	})
 }
+
+// An invitation link proves only that its member was asked to sign:
+// a signature through it that then names another organization on the
+// signer's own page is no member's, goes through review as a new one
+// would, and leaves the member free to sign through its link.
+func TestInvitationOrganizationChangedOnOwnPage(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		ctx := context.Background()
+		app := newTestApp(t, dialect)
+		st := app.openStatement(t, "letter", func(s *signon.Statement) {
+			s.Approval, s.RequireConfirmation = signon.ApprovalNonMembers, true
+		})
+		carla := app.addMember(t, signon.MemberInput{Name: "Casa Carla", ContactName: "Carla Ruiz", Email: "carla@example.org", Region: "NM"})
+		box := app.Mail(t)
+		coord := app.coordinator(t)
+		res := coord.postForm(fmt.Sprintf("/coordinate/statements/%d/invitations", st.ID), url.Values{"member": {fmt.Sprint(carla.ID)}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("invite: %d\n%s", res.Status, res.Body)
+		}
+		invitation := sitePath(t, mailTo(t, box, "carla@example.org", 1).Link("/i/"))
+
+		// Signed through the link with another address, then renamed
+		// on the signer's own page before confirming.
+		signer := app.client(t)
+		form := signFormValues(t, signer.get(invitation).Body)
+		form.Set("email", "someone@example.net")
+		if res := signer.postForm("/s/letter/sign", form); !strings.Contains(res.Header.Get("Location"), "signed=unconfirmed") {
+			t.Fatalf("sign: %d %s, want unconfirmed", res.Status, res.Header.Get("Location"))
+		}
+		sent := mailTo(t, box, "someone@example.net", 1)
+		my := sitePath(t, sent.Link("/my/"))
+		edit := url.Values{}
+		for k, v := range form {
+			edit[k] = v
+		}
+		edit.Del("invitation")
+		edit.Set("organization", "Nobody's Roster Group")
+		if res := signer.postForm(my, edit); res.Status != http.StatusSeeOther {
+			t.Fatalf("rename: %d\n%s", res.Status, res.Body)
+		}
+		if res := app.client(t).postForm(sitePath(t, sent.Link("/confirm/")), nil); !strings.Contains(res.Header.Get("Location"), "signed=pending") {
+			t.Errorf("confirm after the rename: %d %s, want pending", res.Status, res.Header.Get("Location"))
+		}
+		sigs, _, err := app.DB.Signatures(ctx, signon.SignatureFilter{StatementID: st.ID, Statuses: []signon.SignatureStatus{
+			signon.SignatureUnconfirmed, signon.SignaturePending, signon.SignatureApproved}})
+		if err != nil || len(sigs) != 1 {
+			t.Fatalf("signatures = %v, %v", sigs, err)
+		}
+		sig := sigs[0]
+		if sig.Status != signon.SignaturePending || sig.MemberID != nil || sig.SignsAsMember() {
+			t.Errorf("renamed signature = %+v, want pending and no member's", sig)
+		}
+		events, err := app.DB.StatementEvents(ctx, st.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var update string
+		for _, e := range events {
+			if e.Action == "signature.update" {
+				update = e.Detail
+			}
+		}
+		if !strings.Contains(update, "Nobody's Roster Group") || !strings.Contains(update, `"member"`) {
+			t.Errorf("signature.update event %q does not record the organization and the member left", update)
+		}
+		res = coord.get(fmt.Sprintf("/coordinate/statements/%d/review", st.ID))
+		if !strings.Contains(html.UnescapeString(res.Body), "Nobody's Roster Group") {
+			t.Errorf("the renamed signature is not in the review queue")
+		}
+
+		// The member itself can still sign through its link.
+		res = app.client(t).get(invitation)
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, `name="invitation"`) {
+			t.Errorf("the member's invitation after the rename: %d, want the sign form", res.Status)
+		}
+	})
+}
+
+// A signer's correction of a signature a coordinator approved goes back
+// to review on a statement that reviews signatures.
+func TestSignerCorrectionOfReviewedSignature(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		ctx := context.Background()
+		app := newTestApp(t, dialect)
+		st := app.openStatement(t, "letter", func(s *signon.Statement) { s.Approval = signon.ApprovalAll })
+		box := app.Mail(t)
+		signer := app.client(t)
+		if res := signer.postForm("/s/letter/sign", pubSignValues("email", "ana@example.org")); !strings.Contains(res.Header.Get("Location"), "signed=pending") {
+			t.Fatalf("sign: %d %s, want pending", res.Status, res.Header.Get("Location"))
+		}
+		sig := pubSignatures(t, app, st)[0]
+		if err := app.DB.DecideSignatures(ctx, st.ID, []int64{sig.ID}, signon.SignatureApproved, "", app.Clock.Now(), 0); err != nil {
+			t.Fatal(err)
+		}
+		my := sitePath(t, mailTo(t, box, "ana@example.org", 1).Link("/my/"))
+		if res := signer.postForm(my, pubSignValues("signer_name", "Someone Else")); res.Status != http.StatusSeeOther {
+			t.Fatalf("correct: %d\n%s", res.Status, res.Body)
+		}
+		got, err := app.DB.SignatureByID(ctx, st.ID, sig.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != signon.SignaturePending || got.SignerName != "Someone Else" {
+			t.Errorf("corrected = %s %q, want pending", got.Status, got.SignerName)
+		}
+	})
+}

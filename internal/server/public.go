@@ -3,8 +3,8 @@ package server
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"html/template"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -684,7 +684,6 @@ func (s *Server) handleSign(c echo.Context) error {
 		c.Set(translatorContextKey, newTranslator(s.bundle, f.Lang))
 		setLanguageCookie(c, f.Lang)
 	}
-	now := s.now()
 	t := s.translator(c)
 	again := func(status int, attempt signAttempt) error {
 		attempt.form = f
@@ -694,46 +693,19 @@ func (s *Server) handleSign(c echo.Context) error {
 		}
 		return s.render(c, status, "statement", data)
 	}
-
-	if f.Fax != "" {
-		// Looks like success, so the bot learns nothing.
-		refuseSignature(c, "honeypot")
-		s.log.InfoContext(ctx, "sign form honeypot filled; nothing stored",
-			slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
-		status := signon.InitialStatus(st, false, false)
-		if decoy := s.decoyLink(st, status); decoy != "" {
-			return redirect(c, "/my/"+decoy+"?signed=1")
-		}
-		return s.signedRedirect(c, st, collapseForFlash(f.Organization), status)
-	}
-	if !st.AcceptsSignatures(now) {
-		return again(http.StatusConflict, signAttempt{alert: t.T("error.not_open"), refused: true})
-	}
-	sig, err := f.input(t.lang).Validate(st)
-	if err != nil {
-		if signon.ErrorCode(err) != signon.EINVALID {
-			return err
-		}
-		return again(http.StatusUnprocessableEntity, signAttempt{err: err, alert: t.Error(err)})
-	}
-	// The allowance is taken only for a valid signature: a person fixing
-	// typos is not the flood the limit is for.
-	if !s.allowSignature(c) {
-		return again(http.StatusTooManyRequests, signAttempt{alert: t.T("error.too_many_signatures")})
-	}
-	sig.Status = signon.InitialStatus(st, false, false)
-	sig.Source = signon.SourceForm
-	// The roster (invitations.go): a member's invitation link signs as
-	// the member; a member's name only links the signature to it.
-	if err := s.applyMembership(c, st, f.Invitation, sig); signon.ErrorCode(err) == signon.EINVALID {
-		return again(http.StatusUnprocessableEntity, signAttempt{err: err, alert: t.Error(err)})
-	} else if err != nil {
-		return err
-	}
-	manage, err := s.storeSignature(c, st, sig)
+	sig, manage, err := s.sign(c, st, signRequest{
+		input: f.input(t.lang), source: signon.SourceForm, invitation: f.Invitation, honeypot: f.Fax,
+	})
 	switch {
-	case signon.ErrorKey(err) == "error.already_signed":
+	case errors.Is(err, signon.ErrNotOpen):
+		return again(http.StatusConflict, signAttempt{alert: t.Error(err), refused: true})
+	case errors.Is(err, signon.ErrTooManySignatures):
+		// The form's own message: what was typed is kept on the page.
+		return again(http.StatusTooManyRequests, signAttempt{alert: t.T("error.too_many_signatures")})
+	case errors.Is(err, signon.ErrAlreadySigned):
 		return again(http.StatusConflict, signAttempt{alert: t.Error(err)})
+	case signon.ErrorCode(err) == signon.EINVALID:
+		return again(http.StatusUnprocessableEntity, signAttempt{err: err, alert: t.Error(err)})
 	case err != nil:
 		return err
 	case manage != "":

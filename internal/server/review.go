@@ -409,7 +409,7 @@ func (s *Server) renderSignature(c echo.Context, status int, st *signon.Statemen
 	}
 	if a.edit != nil {
 		data.Error, data.Fields.Errors = p.Error(a.edit), p.Problems(a.edit)
-		if signon.ErrorKey(a.edit) == "review.error.org_taken" {
+		if errors.Is(a.edit, signon.ErrOrganizationTaken) {
 			key := signon.OrganizationKey(form.Organization)
 			standing, err := s.db.StandingSignatures(ctx, st.ID, []string{key})
 			if err != nil {
@@ -596,7 +596,7 @@ func (s *Server) renderAddSignature(c echo.Context, status int, id int64, f sign
 		Fields: signatureFieldsView{page: p, Form: f, Email: true}}
 	if failure != nil {
 		data.Error, data.Fields.Errors = p.Error(failure), p.Problems(failure)
-		if signon.ErrorKey(failure) == "error.already_signed" {
+		if errors.Is(failure, signon.ErrAlreadySigned) {
 			key := signon.OrganizationKey(f.Organization)
 			standing, err := s.db.StandingSignatures(ctx, st.ID, []string{key})
 			if err != nil {

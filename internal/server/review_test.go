@@ -379,3 +379,31 @@ func TestReview_CSRFAndLogin(t *testing.T) {
 		}
 	})
 }
+
+// Approving and rejecting are one decision whichever screen makes it: a
+// signature rejected with a reason on its own page and approved from the
+// manage page's list keeps no reason for a rejection undone.
+func TestReview_DecisionsAgreeAcrossScreens(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		app := newCoordApp(t, dialect)
+		c := app.coordinator(t)
+		st := app.openStatement(t, "screens", func(s *signon.Statement) { s.Approval = signon.ApprovalAll })
+		sig := coordSign(t, app, st, "Frontera Unida", "ana@frontera.example.org", signon.SignaturePending)
+
+		res := c.postForm(sigPath(st, sig)+"/decision", url.Values{"decision": {"reject"}, "reason": {"Not a real group"}})
+		assertStatus(t, res, http.StatusSeeOther)
+		assertContains(t, c.get(sigPath(st, sig)).Body, "Reason for rejecting", "Not a real group")
+
+		res = c.postForm(sigPath(st, sig)+"/status", url.Values{"status": {"approved"}})
+		assertStatus(t, res, http.StatusSeeOther)
+		got := signatureNow(t, app, st, sig)
+		if got.Status != signon.SignatureApproved || got.RejectionReason != "" {
+			t.Errorf("approved from the manage page: %s, reason %q", got.Status, got.RejectionReason)
+		}
+		assertNotContains(t, c.get(sigPath(st, sig)).Body, "Not a real group")
+
+		// Pressed twice, the button is no error.
+		res = c.postForm(sigPath(st, sig)+"/status", url.Values{"status": {"approved"}})
+		assertStatus(t, res, http.StatusSeeOther)
+	})
+}

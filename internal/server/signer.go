@@ -10,6 +10,7 @@ package server
 // a token is stored, as for sessions.
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -72,49 +73,94 @@ func (s *Server) signerLinks(c echo.Context, st *signon.Statement, sig *signon.S
 	return tokens, []*signon.Email{e}, "", nil
 }
 
-// storeSignature stores a new signature from the form or the API with
-// the signer's links, and returns the manage token to show on the
-// answer, or "" when an email carries the links. Whether an
-// organization has signed is public only as far as the public list
-// shows it: a second signature of an organization whose standing one
-// the list does not show (awaiting confirmation or review, or a list
-// hidden until publication) is answered exactly as a new one, with
-// nothing stored and no email sent, and the "already signed" conflict
-// is returned only when the list shows that organization. (Such a
-// second signature gets a link on the answer only in the rare case of a
-// hidden standing signature on a statement that counts at once and
-// shows its list, say after its policy changed: a link that does not
-// work, which tells its poster no more than the receipt that would not
-// have come.)
+// signRequest is a new signature as the sign form or the API sends it,
+// decoded.
+type signRequest struct {
+	input  signon.SignatureInput
+	source signon.Source
+	// invitation is the token of a member's invitation link the form
+	// carries, or "".
+	invitation string
+	// honeypot is the field people never see and bots fill in.
+	honeypot string
+}
+
+// sign takes a new signature of st, the one way the form, the API and
+// invitation links sign: the statement must take signatures, the input
+// be valid and the network within its allowance; the signature starts
+// in the status the statement's policy gives it (applyMembership for an
+// invitation), and is stored with its signer's links. It returns the
+// signature and the manage token to show on the answer, or "" when an
+// email carries the links.
+//
+// What it answers tells no one more than the public list does. A bot's
+// signature (the honeypot filled in) gets the answer of a new one, with
+// nothing stored. Whether an organization has signed is public only as
+// far as the public list shows it: a second signature of an
+// organization whose standing one the list does not show (awaiting
+// confirmation or review, or a list hidden until publication) is
+// answered exactly as a new one, with nothing stored and no email sent,
+// and signon.ErrAlreadySigned is returned only when the list shows that
+// organization. (Such a second signature gets a link on the answer only
+// in the rare case of a hidden standing signature on a statement that
+// counts at once and shows its list, say after its policy changed: a
+// link that does not work, which tells its poster no more than the
+// receipt that would not have come.)
 //
 // A signature in the name of a member is linked to it (CreateSignature
 // does it), for the roster's view of who signed and the review queue's
 // filter, but is not treated as a member's: anyone can type a name (only
 // an invitation link signs as the member, see applyMembership).
-func (s *Server) storeSignature(c echo.Context, st *signon.Statement, sig *signon.Signature) (string, error) {
+func (s *Server) sign(c echo.Context, st *signon.Statement, req signRequest) (*signon.Signature, string, error) {
 	ctx := c.Request().Context()
+	if req.honeypot != "" {
+		refuseSignature(c, "honeypot")
+		s.log.InfoContext(ctx, "sign honeypot filled; nothing stored",
+			slog.String("statement", st.Slug), slog.String("source", string(req.source)), slog.String("ip", c.RealIP()))
+		decoy := &signon.Signature{Organization: collapseForFlash(req.input.Organization), Status: signon.InitialStatus(st, false, false)}
+		return decoy, s.decoyLink(st, decoy.Status), nil
+	}
+	if !st.AcceptsSignatures(s.now()) {
+		return nil, "", signon.ErrNotOpen
+	}
+	sig, err := req.input.Validate(st)
+	if err != nil {
+		return nil, "", err
+	}
+	// The allowance is taken only for a valid signature: a person fixing
+	// typos is not the flood the limit is for.
+	if !s.allowSignature(c) {
+		return nil, "", signon.ErrTooManySignatures
+	}
+	sig.Status = signon.InitialStatus(st, false, false)
+	sig.Source = req.source
+	// The roster (invitations.go): a member's invitation link signs as
+	// the member; a member's name only links the signature to it.
+	if err := s.applyMembership(c, st, req.invitation, sig); err != nil {
+		return nil, "", err
+	}
 	tokens, emails, manage, err := s.signerLinks(c, st, sig)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	err = s.db.CreateSignature(ctx, sig, tokens, emails...)
 	if err == nil {
-		return manage, nil
+		return sig, manage, nil
 	}
-	if signon.ErrorKey(err) != "error.already_signed" {
-		return "", err
+	if !errors.Is(err, signon.ErrAlreadySigned) {
+		return nil, "", err
 	}
 	refuseSignature(c, "duplicate")
 	listed, lerr := s.db.SignatureListed(ctx, st.ID, sig.OrgKey)
 	if lerr != nil {
-		return "", lerr
+		return nil, "", lerr
 	}
 	if listed && st.SignatoriesPublic(s.now()) {
-		return "", err
+		return nil, "", err
 	}
 	s.log.InfoContext(ctx, "second signature of an organization not on the public list; answered as new, nothing stored",
 		slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
-	return manage, nil
+	return sig, manage, nil
 }
 
 // decoyLink is the manage token an answer imitating a new signature
@@ -165,7 +211,7 @@ type linkPage struct {
 // the reason, offering to send the confirmation again; other errors go
 // to the error handler.
 func (s *Server) invalidLink(c echo.Context, err error) error {
-	if signon.ErrorKey(err) != "confirm.error.invalid_link" {
+	if !errors.Is(err, signon.ErrInvalidLink) {
 		return err
 	}
 	p := s.newPage(c, "")
@@ -343,7 +389,7 @@ func (s *Server) handleUpdateMySignature(c echo.Context) error {
 		return s.invalidLink(c, err)
 	}
 	if !s.editable(st, sig) {
-		return signon.KeyedError(signon.ECONFLICT, "my.error.closed", "This signature can no longer be changed.")
+		return signon.ErrSignatureClosed
 	}
 	f := formOf(sig)
 	if err := c.Bind(&f); err != nil {
@@ -351,7 +397,7 @@ func (s *Server) handleUpdateMySignature(c echo.Context) error {
 	}
 	f.SignerType, f.Email = string(sig.SignerType), sig.Email // neither is a correction
 	_, err = s.db.UpdateSignature(c.Request().Context(), st.ID, sig.ID, f.edit(), 0)
-	if signon.ErrorKey(err) == "review.error.org_taken" {
+	if errors.Is(err, signon.ErrOrganizationTaken) {
 		// The store's message is for coordinators, who can merge the two.
 		err = &signon.Error{Code: signon.ECONFLICT, Key: "confirm.error.org_taken",
 			Message: "Another signature of this statement already names this organization.", Fields: signon.ErrorFields(err)}
@@ -384,7 +430,7 @@ func (s *Server) handleWithdraw(c echo.Context) error {
 		return s.invalidLink(c, err)
 	}
 	if !s.editable(st, sig) {
-		return signon.KeyedError(signon.ECONFLICT, "my.error.closed", "This signature can no longer be changed.")
+		return signon.ErrSignatureClosed
 	}
 	if err := s.db.SetSignatureStatus(c.Request().Context(), st.ID, sig.ID, signon.SignatureWithdrawn, s.now(), 0); err != nil {
 		return err

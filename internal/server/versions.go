@@ -6,6 +6,7 @@ package server
 // version.
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -147,9 +148,13 @@ type versionNotice struct {
 	Individuals bool
 }
 
-// confirmVersionKey is the error of a signed text changed without the
+// errConfirmVersion refuses a signed text changed without the
 // confirmation.
-const confirmVersionKey = "versions.error.confirm"
+var errConfirmVersion = &signon.Error{
+	Code: signon.EINVALID, Key: "versions.error.confirm",
+	Message: "Signatures were given on the current text. Confirm that saving creates a new version.",
+	Fields:  signon.Problems{"confirm_version": {Code: signon.ProblemRequired}},
+}
 
 // versionNoticeFor prepares the notice for the form of st (nil for a new
 // statement), as f was sent and with the error it got.
@@ -168,7 +173,7 @@ func (s *Server) versionNoticeFor(c echo.Context, st *signon.Statement, f statem
 	return &versionNotice{
 		Signed: counts[st.Version], Version: st.Version, Next: st.Version + 1,
 		// Once asked, the checkbox stays while other fields are fixed.
-		Ask:         signon.ErrorKey(formErr) == confirmVersionKey || f.ConfirmVersion != "",
+		Ask:         errors.Is(formErr, errConfirmVersion) || f.ConfirmVersion != "",
 		Confirmed:   f.ConfirmVersion == next,
 		Individuals: st.AllowIndividuals,
 	}, nil
@@ -190,9 +195,5 @@ func (s *Server) checkVersionConfirmed(c echo.Context, stored, edited *signon.St
 		f.ConfirmVersion == strconv.Itoa(stored.Version+1) {
 		return nil
 	}
-	return &signon.Error{
-		Code: signon.EINVALID, Key: confirmVersionKey,
-		Message: "Signatures were given on the current text. Confirm that saving creates a new version.",
-		Fields:  signon.Problems{"confirm_version": {Code: signon.ProblemRequired}},
-	}
+	return errConfirmVersion
 }

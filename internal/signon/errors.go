@@ -26,6 +26,39 @@ const (
 var ErrUnavailable = KeyedError(EUNAVAILABLE, "error.http.unavailable",
 	"Signon is briefly unavailable. What was confirmed before is safe; please try again in a few seconds.")
 
+// Errors of signing and reviewing that callers tell apart with
+// errors.Is. Each is returned as it is or wrapped; its Key names the
+// message a person reads, which only the edge (the server's i18n) looks
+// up.
+var (
+	// ErrAlreadySigned refuses a second standing signature of an
+	// organization on one statement.
+	ErrAlreadySigned = KeyedError(ECONFLICT, "error.already_signed", "This organization has already signed this statement.")
+	// ErrOrganizationTaken refuses a correction that names an
+	// organization another standing signature of the statement has: the
+	// two are better merged.
+	ErrOrganizationTaken = &Error{
+		Code: ECONFLICT, Key: "review.error.org_taken",
+		Message: "Another signature of this organization stands already: merge the two instead.",
+		Fields:  Problems{"organization": {Code: ProblemTaken}},
+	}
+	// ErrNotOpen refuses a signature to a statement not open for them.
+	ErrNotOpen = KeyedError(ECONFLICT, "error.not_open", "This statement is not open for signatures.")
+	// ErrTooManySignatures refuses a signature over the allowance of
+	// signatures from one network.
+	ErrTooManySignatures = KeyedError(ETOOMANY, "error.http.too_many_requests", "Too many requests. Please wait a few minutes and try again.")
+	// ErrInvalidLink is the one answer to a confirmation or private
+	// link that is unknown, used or expired: telling them apart would
+	// tell a guesser which links once existed.
+	ErrInvalidLink = KeyedError(ENOTFOUND, "confirm.error.invalid_link", "This link is not valid: it may have been used already or have expired.")
+	// ErrConfirmClosed refuses a confirmation that comes after the
+	// statement stopped taking signatures.
+	ErrConfirmClosed = KeyedError(ECONFLICT, "confirm.error.closed", "This statement is no longer open for signatures, so your signature can no longer be confirmed.")
+	// ErrSignatureClosed refuses a signer's change to a signature that
+	// no longer stands, or of a statement no longer open.
+	ErrSignatureClosed = KeyedError(ECONFLICT, "my.error.closed", "This signature can no longer be changed.")
+)
+
 // Error is an error that is safe to show to the person who caused it.
 // Key, when set, names a translated message that replaces Message in the
 // person's language; Fields maps form fields to Problems.

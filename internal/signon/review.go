@@ -3,6 +3,7 @@ package signon
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -91,6 +92,27 @@ func (e *BulkError) Error() string {
 // Unwrap makes a BulkError an ECONFLICT for ErrorCode and friends.
 func (e *BulkError) Unwrap() error {
 	return KeyedError(ECONFLICT, "review.error.bulk", "Some of the selected signatures cannot be changed; nothing was changed.")
+}
+
+// OneDecision reads the refusal of a decision on one signature
+// (DecideSignatures with one id) as that signature's own: none when it
+// had the status asked for already, so a button pressed twice is not an
+// error; not found when it is not the statement's; ErrAlreadySigned
+// when another signature of its organization stands.
+func OneDecision(err error) error {
+	var bulk *BulkError
+	if !errors.As(err, &bulk) || len(bulk.Problems) != 1 {
+		return err
+	}
+	switch bulk.Problems[0].Code {
+	case BulkAlready:
+		return nil
+	case BulkNotFound:
+		return Errorf(ENOTFOUND, "Signature not found.")
+	case BulkDuplicate:
+		return ErrAlreadySigned
+	}
+	return err
 }
 
 // SignatureEdit is what a coordinator (or, later, the signer) may

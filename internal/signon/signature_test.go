@@ -362,31 +362,40 @@ func TestSignatureInput_Validate_PunctuationOnlyOrganization(t *testing.T) {
 	}
 }
 
-func TestStatusAfterSignerEdit(t *testing.T) {
+func TestSignerEdited(t *testing.T) {
 	member := int64(7)
 	st := &Statement{Approval: ApprovalNonMembers}
 	tests := []struct {
 		name       string
+		status     SignatureStatus
 		source     Source
 		memberID   *int64
 		orgChanged bool
 		want       SignatureStatus
+		asMember   bool
 	}{
-		{"city corrected", SourceForm, nil, false, SignatureApproved},
-		{"renamed", SourceForm, nil, true, SignaturePending},
-		{"renamed, linked to a member by name", SourceForm, &member, true, SignaturePending},
-		{"renamed after signing through an invitation", SourceInvite, &member, true, SignaturePending},
-		{"invited member corrects the city", SourceInvite, &member, false, SignatureApproved},
+		{"a reviewed signature corrected", SignatureApproved, SourceForm, nil, false, SignaturePending, false},
+		{"renamed", SignatureApproved, SourceForm, nil, true, SignaturePending, false},
+		{"renamed, linked to a member by name", SignatureApproved, SourceForm, &member, true, SignaturePending, false},
+		{"renamed after signing through an invitation", SignatureApproved, SourceInvite, &member, true, SignaturePending, false},
+		{"renamed through an invitation before confirming", SignatureUnconfirmed, SourceInvite, &member, true, SignatureUnconfirmed, false},
+		{"invited member corrects the city", SignatureApproved, SourceInvite, &member, false, SignatureApproved, true},
+		{"awaiting review stays so", SignaturePending, SourceForm, nil, true, SignaturePending, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sig := &Signature{Status: SignatureApproved, Source: tt.source, MemberID: tt.memberID}
-			if got := StatusAfterSignerEdit(st, sig, tt.orgChanged); got != tt.want {
-				t.Errorf("StatusAfterSignerEdit = %q, want %q", got, tt.want)
+			sig := &Signature{Status: tt.status, Source: tt.source, MemberID: tt.memberID}
+			SignerEdited(st, sig, tt.orgChanged)
+			if sig.Status != tt.want || sig.SignsAsMember() != tt.asMember {
+				t.Errorf("after SignerEdited: %q, as member %v; want %q, %v", sig.Status, sig.SignsAsMember(), tt.want, tt.asMember)
+			}
+			if tt.orgChanged && sig.MemberID != nil {
+				t.Errorf("renamed signature still linked to member %d", *sig.MemberID)
 			}
 		})
 	}
-	if got := StatusAfterSignerEdit(&Statement{Approval: ApprovalNone}, &Signature{Status: SignatureApproved}, true); got != SignatureApproved {
-		t.Errorf("renamed without review = %q, want approved", got)
+	sig := &Signature{Status: SignatureApproved}
+	if SignerEdited(&Statement{Approval: ApprovalNone}, sig, true); sig.Status != SignatureApproved {
+		t.Errorf("renamed without review = %q, want approved", sig.Status)
 	}
 }

@@ -2,6 +2,7 @@ package signon
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -57,32 +58,41 @@ func NewSignatureToken(hash string, purpose TokenPurpose, now time.Time) *Signat
 	return &SignatureToken{TokenHash: hash, Purpose: purpose, ExpiresAt: now.Add(life), CreatedAt: now}
 }
 
-// ErrInvalidLink is the one answer to a confirmation or private link
-// that is unknown, used or expired: telling them apart would tell a
-// guesser which links once existed.
-func ErrInvalidLink() error {
-	return KeyedError(ENOTFOUND, "confirm.error.invalid_link", "This link is not valid: it may have been used already or have expired.")
-}
-
-// ErrConfirmClosed refuses a confirmation that comes after the
-// statement stopped taking signatures.
-func ErrConfirmClosed() error {
-	return KeyedError(ECONFLICT, "confirm.error.closed", "This statement is no longer open for signatures, so your signature can no longer be confirmed.")
-}
-
-// StatusAfterSignerEdit is the status of sig after its signer corrected
-// it through their private link. A coordinator approved a signature for
-// the organization it named: when the signer names another organization
-// on a statement where that organization's signature would await a
-// coordinator, it goes back to pending. The organization now named is
-// no member's as far as signing goes, even when the signature came
-// through a member's invitation: the invitation vouched for the member's
-// name only. Other corrections keep the status.
-func StatusAfterSignerEdit(st *Statement, sig *Signature, orgChanged bool) SignatureStatus {
-	if orgChanged && sig.Status == SignatureApproved && InitialStatus(st, false, true) == SignaturePending {
-		return SignaturePending
+// SignerEdited applies to sig, just corrected by its signer through
+// their private link (orgChanged when the organization key changed),
+// what the correction means for where it stands, and returns what
+// changed beyond the fields, for the audit trail. A correction is judged
+// as a new signature would be, with the same confirmation:
+//
+//   - A new organization is no member's by invitation: the invitation
+//     proved only that its member was asked to sign. The signature
+//     leaves the member it was linked to (the store links it again to
+//     the member the new name is, if any, as it does any signature by
+//     name) and stops being one made through an invitation, so its
+//     confirmation and review follow the rules for anyone.
+//   - An approved signature goes back to pending where a new one like
+//     it would await a coordinator: what a coordinator reviewed is not
+//     what the signer now shows.
+//
+// A signature awaiting confirmation or review stays so; none is
+// approved by a correction.
+func SignerEdited(st *Statement, sig *Signature, orgChanged bool) []FieldChange {
+	var changes []FieldChange
+	if orgChanged {
+		if sig.MemberID != nil {
+			changes = append(changes, FieldChange{Field: "member", From: strconv.FormatInt(*sig.MemberID, 10)})
+			sig.MemberID = nil
+		}
+		if sig.Source == SourceInvite {
+			changes = append(changes, FieldChange{Field: "source", From: string(sig.Source), To: string(SourceForm)})
+			sig.Source = SourceForm
+		}
 	}
-	return sig.Status
+	if sig.Status == SignatureApproved && InitialStatus(st, sig.SignsAsMember(), true) == SignaturePending {
+		changes = append(changes, FieldChange{Field: "status", From: string(sig.Status), To: string(SignaturePending)})
+		sig.Status, sig.ApprovedAt = SignaturePending, nil
+	}
+	return changes
 }
 
 // SignerService is what a signer does through their private links.

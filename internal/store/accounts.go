@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/signon-coalition/signon/internal/signon"
 )
@@ -205,19 +204,12 @@ func (db *DB) SetAccountDisabled(ctx context.Context, id int64, disabled bool, n
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var admins []int64
 		if disabled {
-			q := tx.Model(&signon.Account{}).Where("role = ? AND disabled_at IS NULL", signon.RoleAdmin).Order("id")
-			if db.dialect == Postgres {
-				q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
-			}
+			q := db.forUpdate(tx.Model(&signon.Account{}).Where("role = ? AND disabled_at IS NULL", signon.RoleAdmin).Order("id"))
 			if err := q.Pluck("id", &admins).Error; err != nil {
 				return fmt.Errorf("store: lock admins: %w", err)
 			}
 		}
-		q := tx
-		if db.dialect == Postgres {
-			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
-		}
-		a, err := accountWhere(q, "id = ?", id)
+		a, err := accountWhere(db.forUpdate(tx), "id = ?", id)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/signon-coalition/signon/internal/signon"
 )
@@ -24,15 +23,6 @@ var standingStatuses = []signon.SignatureStatus{signon.SignatureUnconfirmed, sig
 // inChunk is how many values one IN list carries, well below what either
 // database accepts in one statement.
 const inChunk = 500
-
-func errOrgTaken() error {
-	return &signon.Error{
-		Code:    signon.ECONFLICT,
-		Key:     "review.error.org_taken",
-		Message: "Another signature of this organization stands already: merge the two instead.",
-		Fields:  signon.Problems{"organization": {Code: signon.ProblemTaken}},
-	}
-}
 
 // SignatureByID returns signature id of statement statementID.
 func (db *DB) SignatureByID(ctx context.Context, statementID, id int64) (*signon.Signature, error) {
@@ -98,15 +88,6 @@ func (db *DB) changeableStatement(tx *gorm.DB, id int64) (*signon.Statement, err
 	return st, st.CheckSignaturesChangeable()
 }
 
-// forUpdate locks the rows q reads until the transaction ends, on
-// PostgreSQL; SQLite's one writer needs no row locks.
-func (db *DB) forUpdate(tx *gorm.DB) *gorm.DB {
-	if db.dialect == Postgres {
-		return tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
-	}
-	return tx
-}
-
 // DecideSignatures approves, or rejects with reason, every signature of
 // ids at now, recording by, in one transaction. If any of them cannot be
 // moved (not found, already there, withdrawn, or approving it would make
@@ -156,7 +137,7 @@ func (db *DB) DecideSignatures(ctx context.Context, statementID int64, ids []int
 			}
 			if err := tx.Model(&signon.Signature{}).Where("id = ?", id).Updates(changes).Error; err != nil {
 				if violates(err, uniqueActiveOrg) {
-					return errAlreadySigned()
+					return signon.ErrAlreadySigned
 				}
 				return fmt.Errorf("store: set signature %d to %s: %w", id, to, err)
 			}
@@ -220,14 +201,14 @@ func decisionProblems(tx *gorm.DB, statementID int64, ids []int64, byID map[int6
 // UpdateSignature corrects the public fields of signature signatureID of
 // statement statementID with edit, validated as the sign form validates,
 // and records which fields changed from what to what; by is the
-// coordinator, or 0 for the signer through a private link. A signer who
-// names another organization sends an approved signature back to pending
-// where the statement asks a coordinator to approve it
-// (signon.StatusAfterSignerEdit): the approval was for the organization
-// first named; a coordinator's correction is itself a review. A new
-// organization name that another standing signature of the statement
-// has is an ECONFLICT on the organization field ("review.error.org_taken"):
-// the two are better merged. An edit that changes nothing records
+// coordinator, or 0 for the signer through a private link. A signer's
+// correction is judged as a new signature would be
+// (signon.SignerEdited): another organization is no member's by
+// invitation, and an approved signature goes back to review where the
+// statement reviews such signatures; a coordinator's correction is
+// itself a review. A new organization name that another standing
+// signature of the statement has is signon.ErrOrganizationTaken: the
+// two are better merged. An edit that changes nothing records
 // nothing. It returns the signature as stored.
 func (db *DB) UpdateSignature(ctx context.Context, statementID, signatureID int64, edit signon.SignatureEdit, by int64) (*signon.Signature, error) {
 	var sig signon.Signature
@@ -245,7 +226,7 @@ func (db *DB) UpdateSignature(ctx context.Context, statementID, signatureID int6
 		// rejection made while the signer typed is not overwritten. (The
 		// deadline is the caller's to check, on its clock.)
 		if by == 0 && (st.Status != signon.StatusOpen || !sig.Status.Active()) {
-			return signon.KeyedError(signon.ECONFLICT, "my.error.closed", "This signature can no longer be changed.")
+			return signon.ErrSignatureClosed
 		}
 		oldKey := sig.OrgKey
 		changes, err := edit.Apply(st, &sig)
@@ -265,16 +246,24 @@ func (db *DB) UpdateSignature(ctx context.Context, statementID, signatureID int6
 			"updated_at":   sig.UpdatedAt,
 		}
 		if by == 0 {
-			if to := signon.StatusAfterSignerEdit(st, &sig, sig.OrgKey != oldKey); to != sig.Status {
-				changes = append(changes, signon.FieldChange{Field: "status", From: string(sig.Status), To: string(to)})
-				sig.Status, sig.ApprovedAt = to, nil
-				columns["status"], columns["approved_at"] = to, nil
+			orgChanged := sig.OrgKey != oldKey
+			changes = append(changes, signon.SignerEdited(st, &sig, orgChanged)...)
+			if orgChanged {
+				// Linked by name again, as a new signature is.
+				if sig.MemberID, err = memberIDByOrgKey(tx, sig.OrgKey); err != nil {
+					return err
+				}
+				if sig.MemberID != nil {
+					changes = append(changes, signon.FieldChange{Field: "member", To: strconv.FormatInt(*sig.MemberID, 10)})
+				}
 			}
+			columns["member_id"], columns["source"] = sig.MemberID, sig.Source
+			columns["status"], columns["approved_at"] = sig.Status, sig.ApprovedAt
 		}
 		err = tx.Model(&signon.Signature{}).Where("id = ?", sig.ID).Updates(columns).Error
 		if err != nil {
 			if violates(err, uniqueActiveOrg) {
-				return errOrgTaken()
+				return signon.ErrOrganizationTaken
 			}
 			return fmt.Errorf("store: update signature %d: %w", sig.ID, err)
 		}
@@ -420,7 +409,7 @@ func (db *DB) insertVouched(tx *gorm.DB, statementID int64, sigs []*signon.Signa
 	}
 	if err := tx.CreateInBatches(sigs, 200).Error; err != nil {
 		if violates(err, uniqueActiveOrg) {
-			return errAlreadySigned()
+			return signon.ErrAlreadySigned
 		}
 		return fmt.Errorf("store: insert signatures: %w", err)
 	}

@@ -223,7 +223,7 @@ func TestReviewService_UpdateSignature(t *testing.T) {
 				edit := signon.EditOf(stored)
 				edit.Organization = "CASA de Maryland, Inc."
 				_, err := db.UpdateSignature(ctx, st.ID, casa.ID, edit, a.ID)
-				if signon.ErrorKey(err) != "review.error.org_taken" || signon.ErrorFields(err)["organization"].Code != signon.ProblemTaken {
+				if !errors.Is(err, signon.ErrOrganizationTaken) || signon.ErrorFields(err)["organization"].Code != signon.ProblemTaken {
 					t.Fatalf("err = %v, want review.error.org_taken", err)
 				}
 				if s := signatureOf(t, db, st, casa.ID); s.Organization != "CASA Baltimore" {
@@ -375,7 +375,7 @@ func TestReviewService_AddSignature(t *testing.T) {
 			}
 
 			again := vouched(t, st, "RED DE APOYO")
-			if err := db.AddSignature(ctx, again, a.ID); signon.ErrorKey(err) != "error.already_signed" {
+			if err := db.AddSignature(ctx, again, a.ID); !errors.Is(err, signon.ErrAlreadySigned) {
 				t.Fatalf("second signature = %v, want error.already_signed", err)
 			}
 			if again.ID != 0 {
@@ -428,7 +428,7 @@ func TestReviewService_ImportSignatures(t *testing.T) {
 				// The last row's organization signed since the preview.
 				more = append(more, vouched(t, st, "imported org 7"))
 				err := db.ImportSignatures(ctx, st.ID, more, a.ID)
-				if signon.ErrorKey(err) != "error.already_signed" {
+				if !errors.Is(err, signon.ErrAlreadySigned) {
 					t.Fatalf("err = %v, want error.already_signed", err)
 				}
 				if n := countSignatures(t, db, st); n != before {

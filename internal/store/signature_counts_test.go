@@ -130,7 +130,7 @@ func TestSignatureCounts_Rollup(t *testing.T) {
 				case signon.ECONFLICT, signon.ENOTFOUND, signon.EINVALID:
 					return true
 				}
-				return signon.ErrorKey(err) == "confirm.error.invalid_link"
+				return errors.Is(err, signon.ErrInvalidLink)
 			}
 			pick := func(st *signon.Statement) int64 {
 				if len(ids[st.ID]) == 0 {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/signon-coalition/signon/internal/signon"
 )
@@ -43,22 +42,22 @@ func (db *DB) SignatureByToken(ctx context.Context, hash string, purpose signon.
 	err := db.read.WithContext(ctx).Where("token_hash = ? AND purpose = ?", hash, purpose).Take(&tok).Error
 	if err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, signon.ErrInvalidLink()
+			return nil, signon.ErrInvalidLink
 		}
 		return nil, fmt.Errorf("store: signature token: %w", err)
 	}
 	if !usable(&tok, now) {
-		return nil, signon.ErrInvalidLink()
+		return nil, signon.ErrInvalidLink
 	}
 	var sig signon.Signature
 	if err := db.read.WithContext(ctx).Where("id = ?", tok.SignatureID).Take(&sig).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, signon.ErrInvalidLink()
+			return nil, signon.ErrInvalidLink
 		}
 		return nil, fmt.Errorf("store: signature of token: %w", err)
 	}
 	if purpose == signon.TokenConfirm && sig.Status != signon.SignatureUnconfirmed {
-		return nil, signon.ErrInvalidLink()
+		return nil, signon.ErrInvalidLink
 	}
 	normalizeSignature(&sig)
 	return &sig, nil
@@ -85,17 +84,13 @@ func (db *DB) ConfirmSignature(ctx context.Context, hash string, now time.Time) 
 			Take(&ref).Error
 		if err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return signon.ErrInvalidLink()
+				return signon.ErrInvalidLink
 			}
 			return fmt.Errorf("store: confirm signature: %w", err)
 		}
-		q := tx
-		if db.dialect == Postgres {
-			// Shared, as CreateSignature takes it: confirmations do not
-			// wait for each other, only for a close or publish.
-			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthShare})
-		}
-		st, err := statementWhere(q, "id = ?", ref.StatementID)
+		// Shared, as CreateSignature takes it: confirmations do not wait
+		// for each other, only for a close or publish.
+		st, err := statementWhere(db.forShare(tx), "id = ?", ref.StatementID)
 		if err != nil {
 			return err
 		}
@@ -106,15 +101,15 @@ func (db *DB) ConfirmSignature(ctx context.Context, hash string, now time.Time) 
 		if err := db.forUpdate(tx).Where("token_hash = ?", hash).Take(&tok).Error; err != nil {
 			// Replaced by a resend since the first read.
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return signon.ErrInvalidLink()
+				return signon.ErrInvalidLink
 			}
 			return fmt.Errorf("store: confirm signature: %w", err)
 		}
 		if !usable(&tok, now) || sig.Status != signon.SignatureUnconfirmed {
-			return signon.ErrInvalidLink()
+			return signon.ErrInvalidLink
 		}
 		if !st.AcceptsSignatures(now) {
-			return signon.ErrConfirmClosed()
+			return signon.ErrConfirmClosed
 		}
 		from := sig.Status
 		sig.Status = signon.InitialStatus(st, sig.SignsAsMember(), true)

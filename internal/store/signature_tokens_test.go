@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -93,7 +94,7 @@ func TestSignerService_CreateSignatureWithLinks(t *testing.T) {
 				}
 			}
 			// A link is good only for its own purpose.
-			if _, err := db.SignatureByToken(ctx, manage, signon.TokenConfirm, t0); signon.ErrorKey(err) != "confirm.error.invalid_link" {
+			if _, err := db.SignatureByToken(ctx, manage, signon.TokenConfirm, t0); !errors.Is(err, signon.ErrInvalidLink) {
 				t.Errorf("manage hash as a confirm link = %v, want the invalid link", err)
 			}
 
@@ -101,7 +102,7 @@ func TestSignerService_CreateSignatureWithLinks(t *testing.T) {
 				dup := newSignature(st.ID, "CASA DE LA RAZA", "US-TX")
 				dup.Status = signon.SignatureUnconfirmed
 				_, _, tokens, e := signerLinks("other@example.org")
-				if err := db.CreateSignature(ctx, dup, tokens, e); signon.ErrorKey(err) != "error.already_signed" {
+				if err := db.CreateSignature(ctx, dup, tokens, e); !errors.Is(err, signon.ErrAlreadySigned) {
 					t.Fatalf("duplicate = %v, want already signed", err)
 				}
 				if e, j, k := counts(); e != 1 || j != 1 || k != 2 {
@@ -181,10 +182,10 @@ func TestSignerService_ConfirmSignature(t *testing.T) {
 					t.Errorf("last event = %+v, want signature.confirm without an account", e)
 				}
 				// Single use.
-				if _, err := db.ConfirmSignature(ctx, confirm, at); signon.ErrorKey(err) != "confirm.error.invalid_link" {
+				if _, err := db.ConfirmSignature(ctx, confirm, at); !errors.Is(err, signon.ErrInvalidLink) {
 					t.Errorf("second confirmation = %v, want the invalid link", err)
 				}
-				if _, err := db.SignatureByToken(ctx, confirm, signon.TokenConfirm, at); signon.ErrorKey(err) != "confirm.error.invalid_link" {
+				if _, err := db.SignatureByToken(ctx, confirm, signon.TokenConfirm, at); !errors.Is(err, signon.ErrInvalidLink) {
 					t.Errorf("used link read = %v, want the invalid link", err)
 				}
 				// The manage link still works.
@@ -227,13 +228,13 @@ func TestSignerService_ConfirmSignature(t *testing.T) {
 				st := openStatement(t, db, "expired", func(s *signon.Statement) { s.RequireConfirmation = true })
 				sig, confirm, _ := createUnconfirmed(t, db, st.ID, "Casa")
 				late := t0.Add(signon.ConfirmTokenLifetime)
-				if _, err := db.SignatureByToken(ctx, confirm, signon.TokenConfirm, late); signon.ErrorKey(err) != "confirm.error.invalid_link" {
+				if _, err := db.SignatureByToken(ctx, confirm, signon.TokenConfirm, late); !errors.Is(err, signon.ErrInvalidLink) {
 					t.Errorf("expired link read = %v, want the invalid link", err)
 				}
-				if _, err := db.ConfirmSignature(ctx, confirm, late); signon.ErrorKey(err) != "confirm.error.invalid_link" {
+				if _, err := db.ConfirmSignature(ctx, confirm, late); !errors.Is(err, signon.ErrInvalidLink) {
 					t.Errorf("expired link = %v, want the invalid link", err)
 				}
-				if _, err := db.ConfirmSignature(ctx, "no-such-hash", t0); signon.ErrorKey(err) != "confirm.error.invalid_link" {
+				if _, err := db.ConfirmSignature(ctx, "no-such-hash", t0); !errors.Is(err, signon.ErrInvalidLink) {
 					t.Errorf("unknown link = %v, want the invalid link", err)
 				}
 				list, _ := db.UnconfirmedSignatures(ctx, sig.Email, st.ID)
@@ -248,7 +249,7 @@ func TestSignerService_ConfirmSignature(t *testing.T) {
 				if _, err := db.TransitionStatement(ctx, st.ID, signon.ActionClose, nil, t0.Add(time.Hour), 0); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := db.ConfirmSignature(ctx, confirm, t0.Add(2*time.Hour)); signon.ErrorKey(err) != "confirm.error.closed" {
+				if _, err := db.ConfirmSignature(ctx, confirm, t0.Add(2*time.Hour)); !errors.Is(err, signon.ErrConfirmClosed) {
 					t.Errorf("confirming on a closed statement = %v, want confirm.error.closed", err)
 				}
 				// Nothing was used up: were it reopened, the link would work.
@@ -287,7 +288,7 @@ func TestSignerService_ResendConfirmation(t *testing.T) {
 				if err != nil || !sent {
 					t.Fatalf("resend %d = %v, %v; want sent", i+1, sent, err)
 				}
-				if _, err := db.SignatureByToken(ctx, previous, signon.TokenConfirm, t0); signon.ErrorKey(err) != "confirm.error.invalid_link" {
+				if _, err := db.SignatureByToken(ctx, previous, signon.TokenConfirm, t0); !errors.Is(err, signon.ErrInvalidLink) {
 					t.Errorf("resend %d: the previous link = %v, want it no longer valid", i+1, err)
 				}
 				if _, err := db.SignatureByToken(ctx, confirm, signon.TokenConfirm, t0); err != nil {
@@ -341,7 +342,7 @@ func TestSignerService_UpdateSignature(t *testing.T) {
 				rejected := createSignature(t, db, st.ID, "Casa Rechazada", "US-TX", signon.SignatureRejected)
 				edit := signon.EditOf(rejected)
 				edit.City = "Austin"
-				if _, err := db.UpdateSignature(ctx, st.ID, rejected.ID, edit, 0); signon.ErrorKey(err) != "my.error.closed" {
+				if _, err := db.UpdateSignature(ctx, st.ID, rejected.ID, edit, 0); !errors.Is(err, signon.ErrSignatureClosed) {
 					t.Errorf("signer's correction of a rejected signature = %v, want my.error.closed", err)
 				}
 				if _, err := db.UpdateSignature(ctx, st.ID, rejected.ID, edit, a.ID); err != nil {
@@ -353,7 +354,7 @@ func TestSignerService_UpdateSignature(t *testing.T) {
 				}
 				edit = signon.EditOf(approved)
 				edit.City = "Austin"
-				if _, err := db.UpdateSignature(ctx, st.ID, approved.ID, edit, 0); signon.ErrorKey(err) != "my.error.closed" {
+				if _, err := db.UpdateSignature(ctx, st.ID, approved.ID, edit, 0); !errors.Is(err, signon.ErrSignatureClosed) {
 					t.Errorf("signer's correction after the close = %v, want my.error.closed", err)
 				}
 			})
@@ -423,9 +424,13 @@ func TestSignerService_UpdateSignature(t *testing.T) {
 				st := openStatement(t, db, "review", func(s *signon.Statement) { s.Approval = signon.ApprovalAll })
 				sig := createSignature(t, db, st.ID, "Casa", "US-TX", signon.SignatureApproved)
 				edit := signon.EditOf(sig)
+				// Any correction of what a coordinator reviewed is reviewed again.
 				edit.City = "Austin"
-				if got, err := db.UpdateSignature(ctx, st.ID, sig.ID, edit, 0); err != nil || got.Status != signon.SignatureApproved {
-					t.Errorf("signer's edit of the city = %v, %v; want still approved", got, err)
+				if got, err := db.UpdateSignature(ctx, st.ID, sig.ID, edit, 0); err != nil || got.Status != signon.SignaturePending {
+					t.Errorf("signer's edit of the city = %v, %v; want pending", got, err)
+				}
+				if err := db.DecideSignatures(ctx, st.ID, []int64{sig.ID}, signon.SignatureApproved, "", time.Now(), a.ID); err != nil {
+					t.Fatal(err)
 				}
 				edit.Organization = "Casa Nueva"
 				got, err := db.UpdateSignature(ctx, st.ID, sig.ID, edit, 0)
@@ -512,7 +517,7 @@ func TestSignerService_DeleteExpiredTokens(t *testing.T) {
 			if _, err := db.SignatureByToken(ctx, manage, signon.TokenManage, at); err != nil {
 				t.Errorf("private page's link after clean-up: %v", err)
 			}
-			if _, err := db.SignatureByToken(ctx, confirm, signon.TokenConfirm, t0); signon.ErrorKey(err) != "confirm.error.invalid_link" {
+			if _, err := db.SignatureByToken(ctx, confirm, signon.TokenConfirm, t0); !errors.Is(err, signon.ErrInvalidLink) {
 				t.Errorf("deleted confirmation link read = %v, want the invalid link", err)
 			}
 		})

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/signon-coalition/signon/internal/signon"
 )
@@ -23,10 +22,6 @@ const (
 // with the id to keep pages stable. After country and region it is the
 // order of signatures_list_idx, so a page is read in index order.
 const byName = "list_name, id"
-
-func errAlreadySigned() error {
-	return signon.KeyedError(signon.ECONFLICT, "error.already_signed", "This organization has already signed this statement.")
-}
 
 // CreateSignature stores sig with the signer's private links, tokens
 // (whose SignatureID it sets), and the emails that carry them (whose
@@ -105,7 +100,7 @@ func (db *DB) createSignature(tx *gorm.DB, sig *signon.Signature, tokens []*sign
 	if err := tx.Create(sig).Error; err != nil {
 		switch {
 		case violates(err, uniqueActiveOrg):
-			return errAlreadySigned()
+			return signon.ErrAlreadySigned
 		case violatesForeignKey(err): // the statement deleted meanwhile
 			return signon.Errorf(signon.ENOTFOUND, "Statement not found.")
 		}
@@ -129,7 +124,7 @@ func statementTakesSignatures(status signon.Status) error {
 	case "":
 		return signon.Errorf(signon.ENOTFOUND, "Statement not found.")
 	case signon.StatusPublished:
-		return signon.KeyedError(signon.ECONFLICT, "error.not_open", "This statement is not open for signatures.")
+		return signon.ErrNotOpen
 	}
 	return nil
 }
@@ -206,7 +201,7 @@ SELECT (SELECT id FROM sig) AS id, (SELECT member_id FROM sig) AS member_id, EXI
 		}
 		return nil
 	case row.Open:
-		return errAlreadySigned()
+		return signon.ErrAlreadySigned
 	}
 	// Missing or published: a second look, on the refused path only,
 	// says which.
@@ -218,7 +213,7 @@ SELECT (SELECT id FROM sig) AS id, (SELECT member_id FROM sig) AS member_id, EXI
 	if err := statementTakesSignatures(status); err != nil {
 		return err
 	}
-	return signon.KeyedError(signon.ECONFLICT, "error.not_open", "This statement is not open for signatures.")
+	return signon.ErrNotOpen
 }
 
 // Signatures lists a page of a statement's signatures in name order and
@@ -276,58 +271,48 @@ var signatureActions = map[signon.SignatureStatus]string{
 // SetSignatureStatus moves signature signatureID of statement statementID
 // to status at now, recording by (0 when the signer acts through a link,
 // not an account). Setting the status a signature already has does
-// nothing, so a button pressed twice is not an error. Approving a
-// rejected signature while another from the same organization stands is
-// the ECONFLICT "error.already_signed".
+// nothing, so a button pressed twice is not an error. An approval or a
+// rejection is DecideSignatures' on one signature (signon.OneDecision),
+// whichever screen makes it: approving a rejected signature while
+// another of the same organization stands is signon.ErrAlreadySigned.
 func (db *DB) SetSignatureStatus(ctx context.Context, statementID, signatureID int64, status signon.SignatureStatus, now time.Time, by int64) error {
-	if _, ok := signatureActions[status]; !ok {
-		return signon.Errorf(signon.EINVALID, "A signature can be approved, rejected or withdrawn, not set to %q.", status)
+	switch status {
+	case signon.SignatureApproved, signon.SignatureRejected:
+		return signon.OneDecision(db.DecideSignatures(ctx, statementID, []int64{signatureID}, status, "", now, by))
+	case signon.SignatureWithdrawn:
+		return db.withdrawSignature(ctx, statementID, signatureID, now, by)
 	}
+	return signon.Errorf(signon.EINVALID, "A signature can be approved, rejected or withdrawn, not set to %q.", status)
+}
+
+// withdrawSignature withdraws signature signatureID of the statement at
+// now, for its signer (by 0): it leaves the list and the counts at once.
+func (db *DB) withdrawSignature(ctx context.Context, statementID, signatureID int64, now time.Time, by int64) error {
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The statement's lock orders this change after a publish that
 		// has just frozen the list, or before one about to.
-		st, err := db.lockStatement(tx, statementID)
-		if err != nil {
+		if _, err := db.changeableStatement(tx, statementID); err != nil {
 			return err
-		}
-		if err := st.CheckSignaturesChangeable(); err != nil {
-			return err
-		}
-		q := tx
-		if db.dialect == Postgres {
-			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
 		}
 		var sig signon.Signature
-		if err := q.Where("id = ? AND statement_id = ?", signatureID, statementID).Take(&sig).Error; err != nil {
+		if err := db.forUpdate(tx).Where("id = ? AND statement_id = ?", signatureID, statementID).Take(&sig).Error; err != nil {
 			return notFound(err, "Signature not found.")
 		}
-		if sig.Status == status {
+		if sig.Status == signon.SignatureWithdrawn {
 			return nil
 		}
-		if !signon.CanMove(sig.Status, status) {
-			return signon.Errorf(signon.ECONFLICT, "A signature that is %s cannot be set to %s.", sig.Status, status)
+		if !signon.CanMove(sig.Status, signon.SignatureWithdrawn) {
+			return signon.Errorf(signon.ECONFLICT, "A signature that is %s cannot be withdrawn.", sig.Status)
 		}
-		now = dbTime(now)
 		// As in TransitionStatement, updated_at and the event follow the
-		// database's clock, the status time the caller's.
-		changes := map[string]any{"status": status, "updated_at": tx.NowFunc()}
-		switch status {
-		case signon.SignatureApproved:
-			changes["approved_at"] = now
-		case signon.SignatureRejected:
-			changes["rejected_at"] = now
-		case signon.SignatureWithdrawn:
-			changes["withdrawn_at"] = now
-		}
+		// database's clock, the withdrawal's time the caller's.
+		changes := map[string]any{"status": signon.SignatureWithdrawn, "updated_at": tx.NowFunc(), "withdrawn_at": dbTime(now)}
 		if err := tx.Model(&signon.Signature{}).Where("id = ?", sig.ID).Updates(changes).Error; err != nil {
-			if violates(err, uniqueActiveOrg) {
-				return errAlreadySigned()
-			}
-			return fmt.Errorf("store: set signature %d to %s: %w", sig.ID, status, err)
+			return fmt.Errorf("store: withdraw signature %d: %w", sig.ID, err)
 		}
 		return createEvent(tx, &signon.Event{
 			StatementID: &statementID, SignatureID: &sig.ID, AccountID: accountRef(by),
-			Action: signatureActions[status], Detail: string(sig.Status) + " → " + string(status),
+			Action: signatureActions[signon.SignatureWithdrawn], Detail: string(sig.Status) + " → " + string(signon.SignatureWithdrawn),
 		})
 	})
 }

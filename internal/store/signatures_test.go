@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
@@ -326,7 +327,7 @@ func TestSignatureService_SetSignatureStatus(t *testing.T) {
 				createSignature(t, db, st.ID, "Casa Inc.", "US-TX", signon.SignatureApproved)
 				err := db.SetSignatureStatus(ctx, st.ID, rejected.ID, signon.SignatureApproved, t0, a.ID)
 				wantCode(t, err, signon.ECONFLICT)
-				if signon.ErrorKey(err) != "error.already_signed" {
+				if !errors.Is(err, signon.ErrAlreadySigned) {
 					t.Errorf("error = %v, want error.already_signed", err)
 				}
 			})

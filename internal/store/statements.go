@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/signon-coalition/signon/internal/signon"
 )
@@ -189,10 +188,7 @@ func (db *DB) TransitionStatement(ctx context.Context, id int64, action signon.A
 // SQLite needs no lock, since its transactions take the write lock at
 // BEGIN (see sqliteDSN).
 func (db *DB) lockStatement(tx *gorm.DB, id int64) (*signon.Statement, error) {
-	if db.dialect == Postgres {
-		tx = tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
-	}
-	return statementWhere(tx, "id = ?", id)
+	return statementWhere(db.forUpdate(tx), "id = ?", id)
 }
 
 // StatementByID returns statement id.

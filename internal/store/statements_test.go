@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -547,7 +548,7 @@ func TestSignatureService_RefusedOncePublished(t *testing.T) {
 			now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 			st := transition(t, db, createStatement(t, db, 0, "sealed"), now, signon.ActionOpen, signon.ActionClose, signon.ActionPublish)
 			late := newSignature(st.ID, "Late Group", "US-TX")
-			if err := db.CreateSignature(context.Background(), late, nil); signon.ErrorKey(err) != "error.not_open" {
+			if err := db.CreateSignature(context.Background(), late, nil); !errors.Is(err, signon.ErrNotOpen) {
 				t.Fatalf("CreateSignature on a published statement: err = %v, want error.not_open", err)
 			}
 			late = newSignature(9999, "Late Group", "US-TX")

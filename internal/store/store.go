@@ -27,6 +27,7 @@ import (
 	"gorm.io/driver/postgres"
 	gormsqlite "gorm.io/driver/sqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -411,4 +412,25 @@ func createEvent(tx *gorm.DB, e *signon.Event) error {
 		return fmt.Errorf("store: record event %s: %w", e.Action, err)
 	}
 	return nil
+}
+
+// forUpdate locks the rows q reads until the transaction ends, on
+// PostgreSQL, against any other change; SQLite needs no row locks,
+// since its transactions take the one write lock at BEGIN (see
+// sqliteDSN). Every row lock of the store is taken here or by forShare.
+func (db *DB) forUpdate(q *gorm.DB) *gorm.DB {
+	return db.locked(q, clause.LockingStrengthUpdate)
+}
+
+// forShare locks the rows q reads as forUpdate does, but shared: readers
+// holding it do not wait for each other, only for a forUpdate.
+func (db *DB) forShare(q *gorm.DB) *gorm.DB {
+	return db.locked(q, clause.LockingStrengthShare)
+}
+
+func (db *DB) locked(q *gorm.DB, strength string) *gorm.DB {
+	if db.dialect != Postgres {
+		return q
+	}
+	return q.Clauses(clause.Locking{Strength: strength})
 }

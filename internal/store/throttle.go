@@ -79,11 +79,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, now time.Time, keys ...sig
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 				return fmt.Errorf("store: count login failure: %w", err)
 			}
-			q := tx
-			if db.dialect == Postgres {
-				q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
-			}
-			if err := q.Where("key_hash = ?", k.hash).Take(&row).Error; err != nil {
+			if err := db.forUpdate(tx).Where("key_hash = ?", k.hash).Take(&row).Error; err != nil {
 				return fmt.Errorf("store: read login failures: %w", err)
 			}
 			dbTimes(&row.LastFailureAt, &row.ExpiresAt)
