@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -156,15 +155,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if err := s.startSession(c, acct); err != nil {
 		return err
 	}
-	return redirect(c, safeNext(f.Next))
-}
-
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/coordinate"
-	}
-	return next
+	return redirect(c, localPath(f.Next, "/coordinate"))
 }
 
 func (s *Server) handleLogout(c echo.Context) error {
