@@ -128,13 +128,16 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return s.renderLoginThrottled(c, f, until)
 	}
 	acct, err := s.db.AccountByEmail(ctx, f.Email)
-	switch {
-	case signon.ErrorCode(err) == signon.ENOTFOUND:
-		signon.DummyPasswordCheck(f.Password)
-	case err != nil:
+	if err != nil && signon.ErrorCode(err) != signon.ENOTFOUND {
 		return err
 	}
-	if acct == nil || !acct.PasswordMatches(f.Password) || acct.DisabledAt != nil {
+	// An unknown email is checked against a dummy hash: the answer takes
+	// as long as for a wrong password, and waits for the same slots.
+	ok, err := s.checkPassword(c, acct, f.Password)
+	if err != nil {
+		return err
+	}
+	if !ok || acct.DisabledAt != nil {
 		until, err := s.db.RecordLoginFailure(ctx, now, accountKey, addressKey)
 		if err != nil {
 			return err
@@ -224,7 +227,7 @@ func (s *Server) handleSetup(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")
 	}
-	acct, err := signon.NewAccount(signon.AccountInput{Email: f.Email, Name: f.Name, Password: f.Password, Role: signon.RoleAdmin})
+	acct, err := s.newAccount(c, signon.AccountInput{Email: f.Email, Name: f.Name, Password: f.Password, Role: signon.RoleAdmin})
 	if err == nil && f.Password != f.PasswordConfirm {
 		err = (signon.Problems{"password_confirm": {Code: signon.ProblemMismatch}}).Err()
 	}
