@@ -116,16 +116,18 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")
 	}
 	ctx, now := c.Request().Context(), s.now()
-	// A locked email or address is refused before the password is
-	// checked, so guessing on during a lock learns nothing, not even
-	// whether a guess was right (login_throttle.go).
-	accountKey, addressKey := loginKeys(c, f.Email)
-	until, err := s.db.LoginLockedUntil(ctx, []string{accountKey.Key, addressKey.Key}, now)
+	// The attempt is counted before the password is checked, in one
+	// step, so guesses sent at once cannot all pass; a locked key refuses
+	// without looking at the password, so guessing on during a lock
+	// learns nothing, not even whether a guess was right
+	// (login_throttle.go).
+	keys := loginKeys(c, f.Email)
+	attempt, err := s.db.TakeLoginAttempt(ctx, now, keys.all()...)
 	if err != nil {
 		return err
 	}
-	if !until.IsZero() {
-		return s.renderLoginThrottled(c, f, until)
+	if !attempt.Allowed {
+		return s.renderLoginThrottled(c, f, attempt.LockedUntil)
 	}
 	acct, err := s.db.AccountByEmail(ctx, f.Email)
 	if err != nil && signon.ErrorCode(err) != signon.ENOTFOUND {
@@ -138,21 +140,15 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return err
 	}
 	if !ok || acct.DisabledAt != nil {
-		until, err := s.db.RecordLoginFailure(ctx, now, accountKey, addressKey)
-		if err != nil {
-			return err
-		}
-		if !until.IsZero() {
-			return s.renderLoginThrottled(c, f, until)
+		if !attempt.LockedUntil.IsZero() {
+			return s.renderLoginThrottled(c, f, attempt.LockedUntil)
 		}
 		p := s.newPage(c, "")
 		p.Title, p.NoIndex = p.T("login.title"), true
 		f.Password = ""
 		return s.render(c, http.StatusUnauthorized, "login", loginPage{page: p, Form: f, Error: p.T("login.failed")})
 	}
-	// Success forgets the account's failures, not the address's: one
-	// valid login must not buy an address more guesses at other accounts.
-	if err := s.db.ClearLoginFailures(ctx, accountKey.Key); err != nil {
+	if err := s.db.LoginSucceeded(ctx, keys.cleared(), keys.refunded()); err != nil {
 		return err
 	}
 	if err := s.startSession(c, acct); err != nil {
