@@ -115,11 +115,12 @@ func TestTwoInstances(t *testing.T) {
 		if err := db.CreateAccount(ctx, acct); err != nil {
 			t.Fatal(err)
 		}
-		// signon.AccountThrottle locks an email at its 5th failure;
-		// spread over two instances, each sees only some of them.
-		for i := range signon.AccountThrottle.Limit {
+		// signon.AccountAddressThrottle locks an email from one address
+		// at its 5th failure; spread over two instances, each sees only
+		// some of them.
+		for i := range signon.AccountAddressThrottle.Limit {
 			want := http.StatusUnauthorized
-			if i == signon.AccountThrottle.Limit-1 {
+			if i == signon.AccountAddressThrottle.Limit-1 {
 				want = http.StatusTooManyRequests
 			}
 			if code := login(t, apps[i%2].URL, "rosa@example.org", "a wrong guess"); code != want {

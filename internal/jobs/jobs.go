@@ -309,7 +309,7 @@ type cleanUpArgs struct{}
 
 func (cleanUpArgs) Kind() string { return "clean_up" }
 
-// cleanUp deletes expired sessions and tokens, counts of failed logins
+// cleanUp deletes expired sessions and tokens, counts of login attempts
 // that are forgotten, and sign allowances that are whole again.
 type cleanUp struct {
 	river.WorkerDefaults[cleanUpArgs]
@@ -322,7 +322,7 @@ func (w *cleanUp) Timeout(*river.Job[cleanUpArgs]) time.Duration { return longJo
 func (w *cleanUp) Work(ctx context.Context, _ *river.Job[cleanUpArgs]) error {
 	now := w.now()
 	_, err := w.db.DeleteExpiredSessions(ctx, now)
-	_, errLogins := w.db.DeleteExpiredLoginFailures(ctx, now)
+	_, errLogins := w.db.DeleteExpiredLoginAttempts(ctx, now)
 	_, errTokens := w.db.DeleteExpiredTokens(ctx, now)
 	_, errSigns := w.db.DeleteExpiredSignAllowances(ctx, now)
 	return errors.Join(err, errLogins, errTokens, errSigns)

@@ -223,7 +223,7 @@ func (s *Server) handleAcceptAccountInvitation(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")
 	}
-	acct, err := signon.NewAccount(signon.AccountInput{Email: inv.Email, Name: f.Name, Password: f.Password, Role: inv.Role})
+	acct, err := s.newAccount(c, signon.AccountInput{Email: inv.Email, Name: f.Name, Password: f.Password, Role: inv.Role})
 	if err == nil && f.Password != f.PasswordConfirm {
 		err = (signon.Problems{"password_confirm": {Code: signon.ProblemMismatch}}).Err()
 	}

@@ -279,7 +279,7 @@ func TestLogin_Throttle(t *testing.T) {
 			app := newTestApp(t, dialect)
 			password := app.createAccount(t, "ana@example.org", signon.RoleCoordinator)
 			c := app.client(t)
-			for i := range signon.AccountThrottle.Limit - 1 {
+			for i := range signon.AccountAddressThrottle.Limit - 1 {
 				if res := loginAttempt(c, "ana@example.org", "wrong "+strconv.Itoa(i)); res.Status != http.StatusUnauthorized {
 					t.Fatalf("failure %d: status %d, want 401", i+1, res.Status)
 				}
@@ -317,7 +317,7 @@ func TestLogin_Throttle(t *testing.T) {
 			assertStatus(t, loginAttempt(c, "ana@example.org", password), http.StatusSeeOther)
 			// Success forgets the failures: four more are plain failures.
 			c2 := app.client(t)
-			for i := range signon.AccountThrottle.Limit - 1 {
+			for i := range signon.AccountAddressThrottle.Limit - 1 {
 				if res := loginAttempt(c2, "ana@example.org", "wrong"); res.Status != http.StatusUnauthorized {
 					t.Fatalf("failure %d after a success: status %d, want 401", i+1, res.Status)
 				}
@@ -331,7 +331,7 @@ func TestLogin_Throttle(t *testing.T) {
 			for _, email := range []string{"ana@example.org", "nobody@example.org"} {
 				c := app.client(t)
 				var res *response
-				for range signon.AccountThrottle.Limit {
+				for range signon.AccountAddressThrottle.Limit {
 					res = loginAttempt(c, email, "wrong")
 				}
 				assertStatus(t, res, http.StatusTooManyRequests)

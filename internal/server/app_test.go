@@ -26,10 +26,11 @@ import (
 
 // testApp is a real Signon server on a real database, reached over HTTP.
 type testApp struct {
-	DB    *store.DB
-	URL   string
-	Clock *testClock
-	Setup string // the first-run setup token
+	DB     *store.DB
+	Server *server.Server
+	URL    string
+	Clock  *testClock
+	Setup  string // the first-run setup token
 
 	mailOnce sync.Once
 	mailbox  *mailtest.Server
@@ -115,7 +116,7 @@ func newTestApp(t testing.TB, dialect string, configure ...func(*server.Config))
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &testApp{DB: db, URL: hs.URL, Clock: clock, Setup: cfg.SetupToken}
+	return &testApp{DB: db, Server: srv, URL: hs.URL, Clock: clock, Setup: cfg.SetupToken}
 }
 
 // testClient is one browser: it keeps cookies and does not follow

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -117,54 +116,45 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")
 	}
 	ctx, now := c.Request().Context(), s.now()
-	// A locked email or address is refused before the password is
-	// checked, so guessing on during a lock learns nothing, not even
-	// whether a guess was right (login_throttle.go).
-	accountKey, addressKey := loginKeys(c, f.Email)
-	until, err := s.db.LoginLockedUntil(ctx, []string{accountKey.Key, addressKey.Key}, now)
+	// The attempt is counted before the password is checked, in one
+	// step, so guesses sent at once cannot all pass; a locked key refuses
+	// without looking at the password, so guessing on during a lock
+	// learns nothing, not even whether a guess was right
+	// (login_throttle.go).
+	keys := loginKeys(c, f.Email)
+	attempt, err := s.db.TakeLoginAttempt(ctx, now, keys.all()...)
 	if err != nil {
 		return err
 	}
-	if !until.IsZero() {
-		return s.renderLoginThrottled(c, f, until)
+	if !attempt.Allowed {
+		return s.renderLoginThrottled(c, f, attempt.LockedUntil)
 	}
 	acct, err := s.db.AccountByEmail(ctx, f.Email)
-	switch {
-	case signon.ErrorCode(err) == signon.ENOTFOUND:
-		signon.DummyPasswordCheck(f.Password)
-	case err != nil:
+	if err != nil && signon.ErrorCode(err) != signon.ENOTFOUND {
 		return err
 	}
-	if acct == nil || !acct.PasswordMatches(f.Password) || acct.DisabledAt != nil {
-		until, err := s.db.RecordLoginFailure(ctx, now, accountKey, addressKey)
-		if err != nil {
-			return err
-		}
-		if !until.IsZero() {
-			return s.renderLoginThrottled(c, f, until)
+	// An unknown email is checked against a dummy hash: the answer takes
+	// as long as for a wrong password, and waits for the same slots.
+	ok, err := s.checkPassword(c, acct, f.Password)
+	if err != nil {
+		return err
+	}
+	if !ok || acct.DisabledAt != nil {
+		if !attempt.LockedUntil.IsZero() {
+			return s.renderLoginThrottled(c, f, attempt.LockedUntil)
 		}
 		p := s.newPage(c, "")
 		p.Title, p.NoIndex = p.T("login.title"), true
 		f.Password = ""
 		return s.render(c, http.StatusUnauthorized, "login", loginPage{page: p, Form: f, Error: p.T("login.failed")})
 	}
-	// Success forgets the account's failures, not the address's: one
-	// valid login must not buy an address more guesses at other accounts.
-	if err := s.db.ClearLoginFailures(ctx, accountKey.Key); err != nil {
+	if err := s.db.LoginSucceeded(ctx, keys.cleared(), keys.refunded()); err != nil {
 		return err
 	}
 	if err := s.startSession(c, acct); err != nil {
 		return err
 	}
-	return redirect(c, safeNext(f.Next))
-}
-
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/coordinate"
-	}
-	return next
+	return redirect(c, localPath(f.Next, "/coordinate"))
 }
 
 func (s *Server) handleLogout(c echo.Context) error {
@@ -233,7 +223,7 @@ func (s *Server) handleSetup(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return signon.Errorf(signon.EINVALID, "Malformed form.")
 	}
-	acct, err := signon.NewAccount(signon.AccountInput{Email: f.Email, Name: f.Name, Password: f.Password, Role: signon.RoleAdmin})
+	acct, err := s.newAccount(c, signon.AccountInput{Email: f.Email, Name: f.Name, Password: f.Password, Role: signon.RoleAdmin})
 	if err == nil && f.Password != f.PasswordConfirm {
 		err = (signon.Problems{"password_confirm": {Code: signon.ProblemMismatch}}).Err()
 	}

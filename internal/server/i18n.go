@@ -149,11 +149,7 @@ func (s *Server) handleLanguage(c echo.Context) error {
 		return signon.Errorf(signon.ENOTFOUND, "No such language.")
 	}
 	setLanguageCookie(c, lang)
-	next := c.QueryParam("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = "/"
-	}
-	u, err := url.Parse(next)
+	u, err := url.Parse(localPath(c.QueryParam("next"), "/"))
 	if err != nil {
 		u = &url.URL{Path: "/"}
 	}

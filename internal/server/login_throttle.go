@@ -13,14 +13,34 @@ import (
 	"github.com/signon-coalition/signon/internal/signon"
 )
 
-// loginKeys are the keys a login's failures count under: the email as
-// typed (normalized), whether or not it has an account, so the answer
-// never tells which emails do; and the client's address.
-func loginKeys(c echo.Context, email string) (account, address signon.ThrottleKey) {
-	account = signon.ThrottleKey{Key: "email:" + strings.ToLower(strings.TrimSpace(email)), Rule: signon.AccountThrottle}
-	address = signon.ThrottleKey{Key: "ip:" + clientNetwork(c.RealIP()), Rule: signon.AddressThrottle}
-	return account, address
+// loginAttemptKeys are the keys a login attempt counts under: the email
+// as typed (normalized), whether or not it has an account, so the answer
+// never tells which emails do; the client's address; and the two
+// together.
+type loginAttemptKeys struct {
+	accountAddress, account, address signon.ThrottleKey
 }
+
+func loginKeys(c echo.Context, email string) loginAttemptKeys {
+	email = strings.ToLower(strings.TrimSpace(email))
+	network := clientNetwork(c.RealIP())
+	return loginAttemptKeys{
+		accountAddress: signon.ThrottleKey{Key: "email-ip:" + email + " " + network, Rule: signon.AccountAddressThrottle},
+		account:        signon.ThrottleKey{Key: "email:" + email, Rule: signon.AccountThrottle},
+		address:        signon.ThrottleKey{Key: "ip:" + network, Rule: signon.AddressThrottle},
+	}
+}
+
+func (k loginAttemptKeys) all() []signon.ThrottleKey {
+	return []signon.ThrottleKey{k.accountAddress, k.account, k.address}
+}
+
+// cleared are the keys a successful login forgets: the account's. The
+// address only gets its attempt back (refunded): one valid login must
+// not buy an address more guesses at other accounts, nor count against
+// an office where many log in.
+func (k loginAttemptKeys) cleared() []string  { return []string{k.accountAddress.Key, k.account.Key} }
+func (k loginAttemptKeys) refunded() []string { return []string{k.address.Key} }
 
 // clientNetwork is the address failures are counted under: an IPv4
 // address, or the /64 network of an IPv6 one, since one household or

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -57,6 +58,12 @@ type Config struct {
 	// reader (page_cache.go); 0 means one second, a negative duration
 	// keeps nothing (renders in flight are still shared).
 	PageCache time.Duration
+	// PasswordHashes is how many passwords are hashed at once, each
+	// argon2id hash taking 19 MiB (passwords.go); 0 means one per CPU.
+	PasswordHashes int
+	// PasswordWait is how long a login waits for a turn at hashing
+	// before it is answered 429; 0 means two seconds.
+	PasswordWait time.Duration
 }
 
 // Services is the storage the server runs on (the store package's DB).
@@ -88,8 +95,9 @@ type Server struct {
 	bundle    *i18n.Bundle
 	log       *slog.Logger
 	md        *markdown
-	pdfs      pdfCache   // print.go
-	pages     *pageCache // page_cache.go
+	pdfs      pdfCache      // print.go
+	pages     *pageCache    // page_cache.go
+	passwords *passwordGate // passwords.go
 }
 
 // New builds the server on db, whose schema must be current.
@@ -121,8 +129,15 @@ func New(cfg Config, db Services) (*Server, error) {
 	if cfg.PageCache == 0 {
 		cfg.PageCache = time.Second
 	}
+	if cfg.PasswordHashes == 0 {
+		cfg.PasswordHashes = runtime.NumCPU()
+	}
+	if cfg.PasswordWait == 0 {
+		cfg.PasswordWait = passwordWait
+	}
 	s := &Server{cfg: cfg, db: db, templates: tmpls, emails: emails, bundle: bundle, log: cfg.Logger, md: newMarkdown()}
 	s.pages = newPageCache(cfg.PageCache, s.now)
+	s.passwords = newPasswordGate(cfg.PasswordHashes, cfg.PasswordWait)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

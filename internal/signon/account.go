@@ -84,8 +84,11 @@ func NewAccount(in AccountInput) (*Account, error) {
 }
 
 // PasswordMatches reports whether password is the account's password.
+// An overlong password is checked against the dummy hash, so refusing it
+// takes as long as for an email without an account.
 func (a *Account) PasswordMatches(password string) bool {
 	if len(password) > 4*MaxPassword {
+		DummyPasswordCheck(password)
 		return false
 	}
 	ok, err := argon2id.ComparePasswordAndHash(password, a.PasswordHash)
@@ -95,6 +98,9 @@ func (a *Account) PasswordMatches(password string) bool {
 // DummyPasswordCheck spends the time of a real check, so a login for an
 // unknown email takes as long as one with a wrong password.
 func DummyPasswordCheck(password string) {
+	if len(password) > 4*MaxPassword {
+		password = password[:4*MaxPassword]
+	}
 	_, _ = argon2id.ComparePasswordAndHash(password, dummyHash())
 }
 

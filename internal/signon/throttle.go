@@ -5,11 +5,14 @@ import (
 	"time"
 )
 
-// ThrottleRule slows down the guessing of passwords: after Limit failed
-// logins counted under one key (an email typed, or a client address),
-// each further failure locks the key for a delay that doubles from
-// FirstLock up to MaxLock. The count is forgotten once Window passes
-// without a failure after the last lock ended.
+// ThrottleRule slows down the guessing of passwords: every login attempt
+// is counted under its keys (an email typed, a client address, or both)
+// before the password is checked, and once a key has counted Limit
+// attempts each further attempt locks it for a delay that doubles from
+// FirstLock up to MaxLock. A locked key refuses attempts, which then do
+// not count. The count is forgotten once Window passes without an
+// attempt after the last lock ended; a successful login takes its own
+// attempt back, and clears the email's keys.
 type ThrottleRule struct {
 	Limit     int
 	Window    time.Duration
@@ -17,75 +20,72 @@ type ThrottleRule struct {
 	MaxLock   time.Duration
 }
 
-// The rules of login: an account is guessed at slowly after 5 failures;
-// one address, which may be a whole office behind one router, after 20.
+// The rules of login. Guessing at one account from one address is slowed
+// after 5 attempts, up to 15 minutes between guesses. Guessing at one
+// account from anywhere is slowed after 10, but never by more than a
+// minute: an attacker spread over many addresses cannot lock the account's
+// owner out, who logs in from an address of their own at the latest a
+// minute later. One address, which may be a whole office behind one
+// router, is slowed after 20 failures at any accounts.
 var (
-	AccountThrottle = ThrottleRule{Limit: 5, Window: 15 * time.Minute, FirstLock: time.Minute, MaxLock: 15 * time.Minute}
-	AddressThrottle = ThrottleRule{Limit: 20, Window: 15 * time.Minute, FirstLock: time.Minute, MaxLock: 15 * time.Minute}
+	AccountAddressThrottle = ThrottleRule{Limit: 5, Window: 15 * time.Minute, FirstLock: time.Minute, MaxLock: 15 * time.Minute}
+	AccountThrottle        = ThrottleRule{Limit: 10, Window: 15 * time.Minute, FirstLock: 5 * time.Second, MaxLock: time.Minute}
+	AddressThrottle        = ThrottleRule{Limit: 20, Window: 15 * time.Minute, FirstLock: time.Minute, MaxLock: 15 * time.Minute}
 )
 
-// LoginFailures is the count of failed logins under one key.
-type LoginFailures struct {
-	Failures      int
-	LastFailureAt time.Time
-	LockedUntil   *time.Time
-}
-
-// Locked reports whether f refuses a login at now.
-func (f LoginFailures) Locked(now time.Time) bool {
-	return f.LockedUntil != nil && now.Before(*f.LockedUntil)
-}
-
-// ExpiresAt is when r forgets f: Window after the last failure or the
-// end of the last lock, whichever is later.
-func (r ThrottleRule) ExpiresAt(f LoginFailures) time.Time {
-	end := f.LastFailureAt
-	if f.LockedUntil != nil && f.LockedUntil.After(end) {
-		end = *f.LockedUntil
+// Lock is how long the attempt that brings the count to attempts locks
+// the key: nothing below Limit, then FirstLock doubling up to MaxLock.
+func (r ThrottleRule) Lock(attempts int) time.Duration {
+	over := attempts - r.Limit
+	switch {
+	case over < 0:
+		return 0
+	case over >= 30: // capped long before; the bound keeps the shift from overflowing
+		return r.MaxLock
 	}
-	return end.Add(r.Window)
+	return min(r.FirstLock<<over, r.MaxLock)
 }
 
-// Fail returns f after one more failure at now, locked when the failure
-// is the Limit-th or a later one.
-func (r ThrottleRule) Fail(f LoginFailures, now time.Time) LoginFailures {
-	if f.Failures > 0 && !now.Before(r.ExpiresAt(f)) {
-		f = LoginFailures{}
-	}
-	f.Failures++
-	f.LastFailureAt = now
-	if over := f.Failures - r.Limit; over >= 0 {
-		lock := r.MaxLock
-		// Past 30 doublings the delay is capped anyway; the bound keeps
-		// the shift from overflowing.
-		if over < 30 {
-			lock = min(r.FirstLock<<over, r.MaxLock)
+// Locks lists the distinct locks of r in order, the last one MaxLock:
+// the attempt Limit+i locks for Locks()[i], or the last when past it.
+func (r ThrottleRule) Locks() []time.Duration {
+	var locks []time.Duration
+	for n := r.Limit; ; n++ {
+		lock := r.Lock(n)
+		locks = append(locks, lock)
+		if lock >= r.MaxLock {
+			return locks
 		}
-		until := now.Add(lock)
-		f.LockedUntil = &until
 	}
-	return f
 }
 
-// ThrottleKey is one key failures are counted under, with its rule.
+// ThrottleKey is one key attempts are counted under, with its rule.
 type ThrottleKey struct {
 	Key  string
 	Rule ThrottleRule
 }
 
-// LoginThrottle counts failed logins; a database shares the count
+// LoginAttempt is the throttle's answer to a login attempt.
+type LoginAttempt struct {
+	// Allowed is whether the password may be checked; the attempt has
+	// then been counted under every key.
+	Allowed bool
+	// LockedUntil is, when refused, when the latest lock on the keys
+	// ends; when allowed, the end of the latest lock this attempt began
+	// (the zero time for none): a wrong password is refused until then.
+	LockedUntil time.Time
+}
+
+// LoginThrottle counts login attempts; a database shares the count
 // between every instance of Signon.
 type LoginThrottle interface {
-	// LoginLockedUntil returns the latest end of a lock on any of keys
-	// at now, or the zero time when none is locked.
-	LoginLockedUntil(ctx context.Context, keys []string, now time.Time) (time.Time, error)
-	// RecordLoginFailure counts a failure at now under every key by its
-	// rule and returns the latest end of a lock it causes, or the zero
-	// time.
-	RecordLoginFailure(ctx context.Context, now time.Time, keys ...ThrottleKey) (time.Time, error)
-	// ClearLoginFailures forgets the failures under key, after a login
-	// succeeded.
-	ClearLoginFailures(ctx context.Context, key string) error
+	// TakeLoginAttempt counts an attempt at now under every key by its
+	// rule, or none when any key is locked: all or nothing, atomic under
+	// concurrent attempts on any instance.
+	TakeLoginAttempt(ctx context.Context, now time.Time, keys ...ThrottleKey) (LoginAttempt, error)
+	// LoginSucceeded forgets the attempts under clear, and takes back
+	// one attempt under each of refund, after a login succeeded.
+	LoginSucceeded(ctx context.Context, clear, refund []string) error
 }
 
 // SignLimiter keeps the allowance of signatures per client network: limit

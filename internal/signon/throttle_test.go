@@ -1,67 +1,29 @@
 package signon
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
 
-func TestThrottleRule_Fail(t *testing.T) {
+func TestThrottleRule_Lock(t *testing.T) {
 	r := ThrottleRule{Limit: 3, Window: 15 * time.Minute, FirstLock: time.Minute, MaxLock: 5 * time.Minute}
-	t0 := time.Date(2026, 11, 1, 15, 0, 0, 0, time.UTC)
-
-	// steps are failures, each after the previous one's wait.
-	tests := []struct {
-		name  string
-		after time.Duration // since the previous failure
-		lock  time.Duration // 0 for none
-	}{
-		{"first", 0, 0},
-		{"second", time.Second, 0},
-		{"limit locks a minute", time.Second, time.Minute},
-		{"after the lock: two minutes", time.Minute, 2 * time.Minute},
-		{"then four", 2 * time.Minute, 4 * time.Minute},
-		{"capped", 4 * time.Minute, 5 * time.Minute},
-		{"still capped", 5 * time.Minute, 5 * time.Minute},
-		{"forgotten after a quiet window past the lock", 5*time.Minute + 15*time.Minute, 0},
-		{"counting again", time.Second, 0},
-	}
-	var f LoginFailures
-	now := t0
-	for _, tt := range tests {
-		now = now.Add(tt.after)
-		f = r.Fail(f, now)
-		switch {
-		case tt.lock == 0 && f.Locked(now):
-			t.Fatalf("%s: locked until %v, want unlocked", tt.name, f.LockedUntil)
-		case tt.lock != 0 && (f.LockedUntil == nil || !f.LockedUntil.Equal(now.Add(tt.lock))):
-			t.Fatalf("%s: locked until %v, want %v", tt.name, f.LockedUntil, now.Add(tt.lock))
-		}
-		if tt.lock != 0 && (!f.Locked(now.Add(tt.lock-time.Nanosecond)) || f.Locked(now.Add(tt.lock))) {
-			t.Errorf("%s: Locked is not true exactly until the lock ends", tt.name)
+	for attempts, want := range map[int]time.Duration{
+		0: 0, 1: 0, 2: 0,
+		3: time.Minute, 4: 2 * time.Minute, 5: 4 * time.Minute,
+		6: 5 * time.Minute, 7: 5 * time.Minute, 1000: 5 * time.Minute,
+	} {
+		if got := r.Lock(attempts); got != want {
+			t.Errorf("Lock(%d) = %v, want %v", attempts, got, want)
 		}
 	}
-	if f.Failures != 2 {
-		t.Errorf("Failures = %d, want 2 after the count was forgotten", f.Failures)
+	if got, want := r.Locks(), []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 5 * time.Minute}; !slices.Equal(got, want) {
+		t.Errorf("Locks() = %v, want %v", got, want)
 	}
-
-	t.Run("WindowSlides", func(t *testing.T) {
-		// Failures 14 minutes apart are never forgotten in between.
-		var f LoginFailures
-		for i := range r.Limit {
-			f = r.Fail(f, t0.Add(time.Duration(i)*14*time.Minute))
-		}
-		if f.Failures != r.Limit || f.LockedUntil == nil {
-			t.Errorf("after %d slow failures: %+v, want a lock", r.Limit, f)
-		}
-	})
-
-	t.Run("NoOverflow", func(t *testing.T) {
-		f := LoginFailures{Failures: 1000, LastFailureAt: t0}
-		f = r.Fail(f, t0.Add(time.Second))
-		if f.LockedUntil == nil || !f.LockedUntil.Equal(t0.Add(time.Second+r.MaxLock)) {
-			t.Errorf("lock after 1001 failures until %v, want MaxLock", f.LockedUntil)
-		}
-	})
+	// The rules of login never lock an account for long.
+	if AccountThrottle.MaxLock > time.Minute {
+		t.Errorf("AccountThrottle locks an account out for up to %v", AccountThrottle.MaxLock)
+	}
 }
 
 func TestNewAccountInvitation(t *testing.T) {
