@@ -117,8 +117,8 @@ func (s *Server) handleInvite(c echo.Context) error {
 	inv, err := signon.NewAccountInvitation(f.input(), hashToken(token), s.now())
 	if err == nil {
 		var email *signon.Email
-		email, err = s.composeEmail(c, signon.EmailAccountInvite, f.Language, inv.Email, inviteEmail{
-			Link:    s.publicBase(c) + "/invite/" + token,
+		email, err = s.composeEmail(signon.EmailAccountInvite, f.Language, inv.Email, inviteEmail{
+			Link:    s.site.AccountInvitationLink(token),
 			Inviter: admin.Name,
 			Role:    inv.Role,
 			Expires: formatDateTime(inv.ExpiresAt.In(s.cfg.Location), f.Language),

@@ -135,7 +135,7 @@ func otherLanguage(lang string) string {
 
 func setLanguageCookie(c echo.Context, lang string) {
 	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: requestOverHTTPS(c)})
 }
 
 // handleLanguage is the language switch in the page header: it remembers

@@ -186,7 +186,7 @@ func (s *Server) invitationEmails(c echo.Context, st *signon.Statement) signon.C
 		}
 		d := invitationEmail{
 			Member: m, Greeting: m.ContactName, Title: title,
-			Link: s.publicBase(c) + "/i/" + token + "?lang=" + m.Language,
+			Link: s.site.InvitationLink(token, m.Language),
 		}
 		if d.Greeting == "" {
 			d.Greeting = m.Name
@@ -194,7 +194,7 @@ func (s *Server) invitationEmails(c echo.Context, st *signon.Statement) signon.C
 		if st.ClosesAt != nil {
 			d.Deadline = formatDate(st.ClosesAt.In(s.cfg.Location), m.Language)
 		}
-		return s.composeEmail(c, kind, m.Language, m.Email, d)
+		return s.composeEmail(kind, m.Language, m.Email, d)
 	}
 }
 

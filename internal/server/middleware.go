@@ -17,15 +17,20 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// securityHeaders sets the headers every answer carries. It also
+// decides, once per request, whether the request came over HTTPS
+// (overHTTPS), for the cookies set later.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		https := s.overHTTPS(c)
+		c.Set(httpsContextKey, https)
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if c.Scheme() == "https" {
+		if https {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		return next(c)
@@ -48,6 +53,15 @@ func apiOnly(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 const apiContextKey = "signon.api"
+
+// requestOverHTTPS reports what securityHeaders decided: whether the
+// request came over HTTPS.
+func requestOverHTTPS(c echo.Context) bool {
+	v, _ := c.Get(httpsContextKey).(bool)
+	return v
+}
+
+const httpsContextKey = "signon.https"
 
 func isAPI(c echo.Context) bool {
 	v, _ := c.Get(apiContextKey).(bool)

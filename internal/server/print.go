@@ -164,7 +164,9 @@ func (s *Server) printedStatement(c echo.Context) (doc *printed.Statement, paren
 		Statement: shown,
 		Coalition: s.cfg.Coalition,
 		Logo:      s.cfg.Logo,
-		URL:       s.statementAddress(c, st),
+		// Absolute, for paper; never the request's Host, which would
+		// also make every forged Host a new file in the PDF cache.
+		URL: s.absoluteURL("/s/" + st.Slug),
 		Words: printed.Words{
 			Kind:           kindName(t, st.Kind),
 			AddressedTo:    t.T("print.addressed_to"),
@@ -240,16 +242,6 @@ func (s *Server) allSignatories(ctx context.Context, id int64) ([]*signon.Signat
 			return all, nil
 		}
 	}
-}
-
-// statementAddress is the absolute address of the statement's page, for
-// paper: the public address when configured, else the one this request
-// came to.
-func (s *Server) statementAddress(c echo.Context, st *signon.Statement) string {
-	if s.cfg.BaseURL != "" {
-		return s.absoluteURL("/s/" + st.Slug)
-	}
-	return c.Scheme() + "://" + c.Request().Host + "/s/" + st.Slug
 }
 
 // kindName is the kind of statement as a heading names it.

@@ -763,8 +763,7 @@ func (s *Server) canonicalURL(path string) string {
 	return s.absoluteURL(path)
 }
 
-// absoluteURL is path on the public address, or path alone when the
-// address is not configured.
+// absoluteURL is path on the site's address (signon.Site).
 func (s *Server) absoluteURL(path string) string {
-	return strings.TrimSuffix(s.cfg.BaseURL, "/") + path
+	return s.site.URL(path)
 }

@@ -14,7 +14,7 @@ import (
 // (no cookies, so no CSRF), the public pages and sign form, and the
 // coordinators' pages behind a login.
 func (s *Server) addRoutes(e *echo.Echo) {
-	e.Use(middleware.Recover(), s.countRequests, s.logRequests(), securityHeaders, bodyLimit())
+	e.Use(middleware.Recover(), s.countRequests, s.logRequests(), s.securityHeaders, bodyLimit())
 	s.addMetricsRoute(e) // metrics.go: only when a token guards it
 
 	e.GET("/healthz", s.handleHealthz)

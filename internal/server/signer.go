@@ -23,8 +23,8 @@ import (
 type signerEmail struct {
 	Statement    string // the title, in the signer's language where the statement has a text in it
 	Organization string
-	ConfirmPath  string // only in the confirm email
-	ManagePath   string
+	ConfirmLink  string // only in the confirm email
+	ManageLink   string
 	Status       signon.SignatureStatus
 }
 
@@ -41,15 +41,15 @@ func (s *Server) signerMail(c echo.Context, st *signon.Statement, sig *signon.Si
 	}
 	manage := NewToken()
 	tokens := []*signon.SignatureToken{signon.NewSignatureToken(hashToken(manage), signon.TokenManage, now)}
-	data := signerEmail{Statement: shown[0].Title, Organization: sig.Name(), ManagePath: "/my/" + manage, Status: sig.Status}
+	data := signerEmail{Statement: shown[0].Title, Organization: sig.Name(), ManageLink: s.site.ManageLink(manage), Status: sig.Status}
 	kind := signon.EmailSignatureManaged
 	if sig.Status == signon.SignatureUnconfirmed {
 		confirm := NewToken()
 		tokens = append(tokens, signon.NewSignatureToken(hashToken(confirm), signon.TokenConfirm, now))
-		data.ConfirmPath = "/confirm/" + confirm
+		data.ConfirmLink = s.site.ConfirmLink(confirm)
 		kind = signon.EmailConfirm
 	}
-	e, err := s.composeEmail(c, kind, sig.Language, sig.Email, data)
+	e, err := s.composeEmail(kind, sig.Language, sig.Email, data)
 	if err != nil {
 		return nil, nil, err
 	}

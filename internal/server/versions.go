@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,7 +44,8 @@ func (s *Server) addRecord(c echo.Context, data *statementPage) error {
 	data.Record = sec
 	if sec.Published {
 		sec.Digest = st.RecordSHA256
-		sec.RecordURL = s.publicBase(c) + "/api/v1/statements/" + st.Slug + "/record"
+		// Absolute, so the command to check the record can be copied as it is.
+		sec.RecordURL = s.absoluteURL("/api/v1/statements/" + st.Slug + "/record")
 	}
 	if st.Version < 2 {
 		return nil
@@ -66,16 +66,6 @@ func (s *Server) addRecord(c echo.Context, data *statementPage) error {
 
 func versionURL(slug string, n int) string {
 	return "/s/" + slug + "/versions/" + strconv.Itoa(n)
-}
-
-// publicBase is the site's public address: the configured one, or else
-// the one this request came to, so the command to check the record can
-// be copied as it is.
-func (s *Server) publicBase(c echo.Context) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimSuffix(s.cfg.BaseURL, "/")
-	}
-	return c.Scheme() + "://" + c.Request().Host
 }
 
 // --- One older version ---
