@@ -267,7 +267,7 @@ func (s *Server) coordinatorExportStatement(c echo.Context) (*signon.Statement, 
 		return nil, errExportPublished
 	}
 	s.log.InfoContext(c.Request().Context(), "private signature export",
-		slog.Int64("statement", st.ID), slog.Int64("account", currentAccount(c).ID), slog.String("path", c.Request().URL.Path))
+		slog.Int64("statement", st.ID), slog.Int64("account", currentAccount(c).ID), slog.String("path", loggedPath(c)))
 	return st, nil
 }
 
@@ -481,7 +481,7 @@ func (s *Server) endExport(c echo.Context, out *exportStream, err error) error {
 	if ctx.Err() != nil {
 		level = slog.LevelInfo // the client went away
 	}
-	s.log.LogAttrs(ctx, level, "export interrupted", slog.String("path", c.Request().URL.Path),
+	s.log.LogAttrs(ctx, level, "export interrupted", slog.String("path", loggedPath(c)),
 		slog.Int("rows", out.rows), slog.Any("error", err))
 	panic(http.ErrAbortHandler)
 }
