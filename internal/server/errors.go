@@ -65,7 +65,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	} else {
 		status = statusOf[code]
 	}
+	var later retryLater
 	switch {
+	case errors.As(err, &later):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(later.seconds))
 	case status == http.StatusServiceUnavailable:
 		// An outage makes one of these per request, and nothing in
 		// Signon is broken: a warning, with the driver's error.

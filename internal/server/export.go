@@ -38,13 +38,6 @@ const (
 	// so a slow phone downloading a long list is not cut off, while one
 	// that stops reading is.
 	exportStall = time.Minute
-	// exportSlots is how many exports may stream at once. Each holds a
-	// read connection until its client has the last row, and on SQLite
-	// the read pool has four: two are left for the pages.
-	exportSlots = 2
-	// exportWait is how long a download waits for a slot before it is
-	// turned away.
-	exportWait = 10 * time.Second
 )
 
 var (
@@ -52,8 +45,6 @@ var (
 		"The signatories of this statement are not public yet, so their list cannot be downloaded. It can be once the statement is published.")
 	errExportPublished = signon.KeyedError(signon.ECONFLICT, "export.error.published",
 		"This statement is published: its signatures can no longer be downloaded with their private details. Download the public list of signatories instead.")
-	errExportBusy = signon.KeyedError(signon.ETOOMANY, "export.error.busy",
-		"Many downloads are running at the moment. Please try again in a minute.")
 )
 
 // inertCell makes a CSV value safe to open in a spreadsheet. A cell
@@ -166,34 +157,6 @@ type exportStatement struct {
 	Title  string `json:"title"`
 	Status string `json:"status"`
 	URL    string `json:"url"`
-}
-
-// exportLimit lets at most slots exports stream at once, a request
-// waiting up to wait for its turn before a 429: without a limit, a few
-// clients downloading slowly could hold every read connection and stall
-// the pages.
-func exportLimit(slots int, wait time.Duration) echo.MiddlewareFunc {
-	running := make(chan struct{}, slots)
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			select {
-			case running <- struct{}{}:
-			default:
-				timer := time.NewTimer(wait)
-				defer timer.Stop()
-				select {
-				case running <- struct{}{}:
-				case <-timer.C:
-					c.Response().Header().Set("Retry-After", "60")
-					return errExportBusy
-				case <-c.Request().Context().Done():
-					return errExportBusy
-				}
-			}
-			defer func() { <-running }()
-			return next(c)
-		}
-	}
 }
 
 // exportableStatement is the statement at :slug when the public may

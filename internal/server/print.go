@@ -65,7 +65,7 @@ func (s *Server) handleStatementPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	file, err := s.pdfs.get(doc)
+	file, err := s.pdfs.get(c, doc)
 	if err != nil {
 		return err
 	}
@@ -84,12 +84,14 @@ const pdfCacheSize = 16
 // since the key is the whole content, a new signature or a corrected
 // name makes a new file, never a stale one.
 type pdfCache struct {
+	renders *workSlots // limits.go: typesetting is CPU work
+
 	mu    sync.Mutex
 	files map[[sha256.Size]byte][]byte
 	order [][sha256.Size]byte // oldest first
 }
 
-func (pc *pdfCache) get(doc *printed.Statement) ([]byte, error) {
+func (pc *pdfCache) get(c echo.Context, doc *printed.Statement) ([]byte, error) {
 	content, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
@@ -101,10 +103,16 @@ func (pc *pdfCache) get(doc *printed.Statement) ([]byte, error) {
 	if ok {
 		return file, nil
 	}
+	release, err := pc.renders.take(c)
+	if err != nil {
+		return nil, err
+	}
 	// Into a buffer first, so a failure is an error page rather than half
 	// a file.
 	var buf bytes.Buffer
-	if err := printed.WritePDF(&buf, doc); err != nil {
+	err = printed.WritePDF(&buf, doc)
+	release()
+	if err != nil {
 		return nil, err
 	}
 	pc.mu.Lock()

@@ -44,7 +44,7 @@ func (s *Server) addRoutes(e *echo.Echo) {
 
 	// Downloads of the signatory list, public ones without cookies; a few
 	// at a time, since each holds a database connection while it streams.
-	exports := exportLimit(exportSlots, exportWait)
+	exports := s.exports.limit
 	api.GET("/statements/:slug/signatures.json", s.apiSignaturesJSON, fileDownload, exports)
 	e.GET("/s/:slug/signatories.csv", s.handleSignatoriesCSV, fileDownload, exports)
 	e.GET("/s/:slug/signatories.json", s.handleSignatoriesJSON, apiOnly, fileDownload, exports)
@@ -56,7 +56,7 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	public := e.Group("", s.publicPage(s.csrf(), s.loadSession))
 	public.GET("/", s.handleHome)
 	public.GET("/s/:slug", s.handleStatement)
-	public.GET("/s/:slug/print", s.handlePrint)
+	public.GET("/s/:slug/print", s.handlePrint, s.prints.limit)
 	public.GET("/s/:slug/versions/:n", s.handleStatementVersion)
 	e.POST("/s/:slug/sign", s.handleSign, s.sameOrigin, s.loadSession)
 	e.GET("/language/:lang", s.handleLanguage)

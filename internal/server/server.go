@@ -99,6 +99,8 @@ type Server struct {
 	md        *markdown
 	pdfs      pdfCache   // print.go
 	pages     *pageCache // page_cache.go
+	exports   *workSlots // limits.go
+	prints    *workSlots
 }
 
 // New builds the server on db, whose schema must be current.
@@ -136,6 +138,9 @@ func New(cfg Config, db Services) (*Server, error) {
 		s.site = signon.NewSite(cfg.LocalURL)
 	}
 	s.pages = newPageCache(cfg.PageCache, s.now)
+	s.exports = newWorkSlots(exportSlots, exportWait, errExportBusy)
+	s.prints = newWorkSlots(printSlots, printWait, errPrintBusy)
+	s.pdfs.renders = newWorkSlots(pdfSlots, printWait, errPrintBusy)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
