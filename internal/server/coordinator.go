@@ -53,29 +53,6 @@ func effectiveState(st *signon.Statement, now time.Time) string {
 	return string(st.EffectiveStatus(now))
 }
 
-// pathID reads an id path parameter; anything but a positive
-// number is a page that does not exist.
-func pathID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, signon.Errorf(signon.ENOTFOUND, "Not found.")
-	}
-	return id, nil
-}
-
-// pathStatement is the statement named by the path's :id.
-func (s *Server) pathStatement(c echo.Context) (*signon.Statement, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.db.StatementByID(c.Request().Context(), id)
-}
-
-func manageURL(id int64) string {
-	return "/coordinate/statements/" + strconv.FormatInt(id, 10)
-}
-
 // --- Dashboard ---
 
 type dashboardRow struct {

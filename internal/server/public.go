@@ -753,17 +753,3 @@ func collapseForFlash(name string) string {
 	}
 	return name
 }
-
-// canonicalURL is the absolute address search engines should index for
-// path, or "" when the public address is not configured.
-func (s *Server) canonicalURL(path string) string {
-	if s.cfg.BaseURL == "" {
-		return ""
-	}
-	return s.absoluteURL(path)
-}
-
-// absoluteURL is path on the site's address (signon.Site).
-func (s *Server) absoluteURL(path string) string {
-	return s.site.URL(path)
-}
