@@ -102,6 +102,7 @@ type loginPage struct {
 	Error string
 }
 
+// handleLoginForm serves GET /login.
 func (s *Server) handleLoginForm(c echo.Context) error {
 	if currentAccount(c) != nil {
 		return redirect(c, "/coordinate")
@@ -111,6 +112,7 @@ func (s *Server) handleLoginForm(c echo.Context) error {
 	return s.render(c, http.StatusOK, "login", loginPage{page: p, Form: loginForm{Next: c.QueryParam("next")}})
 }
 
+// handleLogin serves POST /login.
 func (s *Server) handleLogin(c echo.Context) error {
 	var f loginForm
 	if err := c.Bind(&f); err != nil {
@@ -167,6 +169,7 @@ func safeNext(next string) string {
 	return next
 }
 
+// handleLogout serves POST /logout.
 func (s *Server) handleLogout(c echo.Context) error {
 	if err := s.endSession(c); err != nil {
 		return err
@@ -216,6 +219,7 @@ func (s *Server) checkSetupToken(c echo.Context) error {
 	return nil
 }
 
+// handleSetupForm serves GET /setup/:token.
 func (s *Server) handleSetupForm(c echo.Context) error {
 	if err := s.checkSetupToken(c); err != nil {
 		return err
@@ -225,6 +229,7 @@ func (s *Server) handleSetupForm(c echo.Context) error {
 	return s.render(c, http.StatusOK, "setup", setupPage{page: p})
 }
 
+// handleSetup serves POST /setup/:token.
 func (s *Server) handleSetup(c echo.Context) error {
 	if err := s.checkSetupToken(c); err != nil {
 		return err

@@ -72,6 +72,7 @@ type dashboardPage struct {
 	Groups []dashboardGroup
 }
 
+// handleDashboard serves GET /coordinate.
 func (s *Server) handleDashboard(c echo.Context) error {
 	ctx := c.Request().Context()
 	list, err := s.db.Statements(ctx, signon.StatementFilter{})
@@ -199,10 +200,12 @@ func formFailure(err error) (int, bool) {
 	return 0, false
 }
 
+// handleNewStatement serves GET /coordinate/statements/new.
 func (s *Server) handleNewStatement(c echo.Context) error {
 	return s.renderStatementForm(c, http.StatusOK, nil, newStatementForm(s.translator(c).lang), nil)
 }
 
+// handleCreateStatement serves POST /coordinate/statements.
 func (s *Server) handleCreateStatement(c echo.Context) error {
 	var f statementForm
 	if err := c.Bind(&f); err != nil {
@@ -236,6 +239,7 @@ func (s *Server) editableStatement(c echo.Context) (*signon.Statement, error) {
 	return st, nil
 }
 
+// handleEditStatement serves GET /coordinate/statements/:id/edit.
 func (s *Server) handleEditStatement(c echo.Context) error {
 	st, err := s.editableStatement(c)
 	if err != nil {
@@ -244,6 +248,7 @@ func (s *Server) handleEditStatement(c echo.Context) error {
 	return s.renderStatementForm(c, http.StatusOK, st, statementFormOf(st, s.cfg.Location), nil)
 }
 
+// handleUpdateStatement serves POST /coordinate/statements/:id.
 func (s *Server) handleUpdateStatement(c echo.Context) error {
 	st, err := s.editableStatement(c)
 	if err != nil {
@@ -558,6 +563,7 @@ func eventDetail(p *page, e *signon.Event) string {
 	return e.Detail
 }
 
+// handleManageStatement serves GET /coordinate/statements/:id.
 func (s *Server) handleManageStatement(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -581,6 +587,7 @@ func errPublishConfirm() error {
 	}
 }
 
+// handleTransition serves POST /coordinate/statements/:id/transition.
 func (s *Server) handleTransition(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -624,6 +631,7 @@ type signatureStatusForm struct {
 	Status string `form:"status"`
 }
 
+// handleSignatureStatus serves POST /coordinate/statements/:id/signatures/:sid/status.
 func (s *Server) handleSignatureStatus(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {

@@ -173,6 +173,8 @@ func (s *Server) exportableStatement(c echo.Context) (*signon.Statement, error) 
 	return st, nil
 }
 
+// handleSignatoriesCSV serves GET /s/:slug/signatories.csv.
+//
 // handleSignatoriesCSV downloads the approved signatories as a CSV file.
 func (s *Server) handleSignatoriesCSV(c echo.Context) error {
 	st, err := s.exportableStatement(c)
@@ -188,11 +190,15 @@ func (s *Server) handleSignatoriesCSV(c echo.Context) error {
 	})
 }
 
+// handleSignatoriesJSON serves GET /s/:slug/signatories.json.
+//
 // handleSignatoriesJSON downloads the approved signatories as a JSON file.
 func (s *Server) handleSignatoriesJSON(c echo.Context) error {
 	return s.signatoriesJSON(c, true)
 }
 
+// apiSignaturesJSON serves GET /api/v1/statements/:slug/signatures.json.
+//
 // apiSignaturesJSON is the same JSON from the API, as a plain response.
 func (s *Server) apiSignaturesJSON(c echo.Context) error {
 	return s.signatoriesJSON(c, false)
@@ -239,6 +245,8 @@ func coordinatorFilter(st *signon.Statement) signon.SignatureFilter {
 	return signon.SignatureFilter{StatementID: st.ID, ByRegion: true, Statuses: allSignatureStatuses}
 }
 
+// handleSignaturesCSV serves GET /coordinate/statements/:id/signatures.csv.
+//
 // handleSignaturesCSV downloads every signature with its private fields.
 func (s *Server) handleSignaturesCSV(c echo.Context) error {
 	st, err := s.coordinatorExportStatement(c)
@@ -254,6 +262,8 @@ func (s *Server) handleSignaturesCSV(c echo.Context) error {
 	})
 }
 
+// handleSignaturesJSON serves GET /coordinate/statements/:id/signatures.json.
+//
 // handleSignaturesJSON is handleSignaturesCSV in JSON.
 func (s *Server) handleSignaturesJSON(c echo.Context) error {
 	st, err := s.coordinatorExportStatement(c)

@@ -49,6 +49,8 @@ type atomEntry struct {
 	Links     []atomLink `xml:"link"`
 }
 
+// handleFeed serves GET /feed.atom.
+//
 // handleFeed is the Atom feed of final statements, newest first. Entry
 // ids are the statements' addresses: stable as long as SIGNON_BASE_URL
 // is, and without it (development) taken from the request.

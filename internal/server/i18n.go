@@ -155,6 +155,8 @@ func setLanguageCookie(c echo.Context, lang string) {
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: requestOverHTTPS(c)})
 }
 
+// handleLanguage serves GET /language/:lang.
+//
 // handleLanguage is the language switch in the page header: it remembers
 // the choice in the cookie and goes back to the page (?next=) in that
 // language. The page itself sets no cookie, so that caches can share it;

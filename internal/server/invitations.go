@@ -85,6 +85,7 @@ func (s *Server) renderStatementMembers(c echo.Context, status int, id int64, fa
 	return s.render(c, status, "roster_statement", data)
 }
 
+// handleStatementMembers serves GET /coordinate/statements/:id/members.
 func (s *Server) handleStatementMembers(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -106,6 +107,7 @@ func uninvited(m *signon.MemberStanding) bool {
 	return m.Email != "" && !m.Signed() && m.LastInvited == nil
 }
 
+// handleSendInvitations serves POST /coordinate/statements/:id/invitations.
 func (s *Server) handleSendInvitations(c echo.Context) error {
 	st, err := s.pathStatement(c)
 	if err != nil {
@@ -138,6 +140,7 @@ func (s *Server) handleSendInvitations(c echo.Context) error {
 	return s.afterSending(c, id, signon.InvitationInvite, res, err)
 }
 
+// handleSendReminders serves POST /coordinate/statements/:id/reminders.
 func (s *Server) handleSendReminders(c echo.Context) error {
 	st, err := s.pathStatement(c)
 	if err != nil {
@@ -236,6 +239,7 @@ func (s *Server) invitation(c echo.Context, token string) (*signon.Invitation, *
 	return inv, m, nil
 }
 
+// handleInvitation serves GET /i/:token.
 func (s *Server) handleInvitation(c echo.Context) error {
 	// The page carries the token in its form: keep it out of caches and
 	// of the Referer of links followed from it.

@@ -37,6 +37,7 @@ type printPage struct {
 	PDFURL     string
 }
 
+// handlePrint serves GET /s/:slug/print.
 func (s *Server) handlePrint(c echo.Context) error {
 	doc, parent, err := s.printedStatement(c)
 	if err != nil {
@@ -60,6 +61,7 @@ func (s *Server) handlePrint(c echo.Context) error {
 	})
 }
 
+// handleStatementPDF serves GET /s/:slug/statement.pdf.
 func (s *Server) handleStatementPDF(c echo.Context) error {
 	doc, _, err := s.printedStatement(c)
 	if err != nil {
@@ -131,6 +133,8 @@ func (pc *pdfCache) get(c echo.Context, doc *printed.Statement) ([]byte, error) 
 	return buf.Bytes(), nil
 }
 
+// handleLogo serves GET /static/logo.
+//
 // handleLogo serves the coalition's logo for the letterhead.
 func (s *Server) handleLogo(c echo.Context) error {
 	logo := s.cfg.Logo

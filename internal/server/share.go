@@ -82,6 +82,8 @@ type embedPage struct {
 	StatementURL string
 }
 
+// handleEmbed serves GET /s/:slug/embed.
+//
 // handleEmbed serves the widget that other sites frame. It speaks the
 // statement's language (the title it shows is in that language) unless
 // ?lang= asks otherwise, and sets no cookie, so caches may share it.
@@ -132,6 +134,8 @@ type oembedResponse struct {
 	CacheAge     int    `json:"cache_age"`
 }
 
+// handleOEmbed serves GET /oembed.
+//
 // handleOEmbed tells a site that was given a statement's address how to
 // embed it: the widget in an iframe, no larger than maxwidth × maxheight.
 func (s *Server) handleOEmbed(c echo.Context) error {

@@ -81,6 +81,8 @@ type versionPage struct {
 
 var errVersionNotFound = signon.KeyedError(signon.ENOTFOUND, "versions.error.not_found", "This statement has no such version.")
 
+// handleStatementVersion serves GET /s/:slug/versions/:n.
+//
 // handleStatementVersion shows the text of one version of a statement, as
 // those who signed it read it. The current version is the statement's
 // own page.
