@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/signon-coalition/signon/internal/server"
 	"github.com/signon-coalition/signon/internal/signon"
 )
 
@@ -69,7 +70,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "Created %s account %d for %s <%s>.\n", acct.Role, acct.ID, acct.Name, acct.Email)
 	login := cfg.BaseURL
 	if login == "" {
-		login = localURL(cfg.Addr)
+		login = server.LocalURL(cfg.Addr)
 	}
 	fmt.Fprintf(stdout, "Log in at %s/login\n", login)
 	return nil

@@ -28,11 +28,11 @@ type envVar struct {
 var envVars = []envVar{
 	{"SIGNON_DATABASE_URL", defaultDatabaseURL, "Database: sqlite:PATH (embedded, nothing to install) or postgres://user:pass@host:5432/signon?sslmode=disable."},
 	{"SIGNON_ADDR", defaultAddr, "Address to listen on; the --addr flag overrides it."},
-	{"SIGNON_BASE_URL", "", "Public address, such as https://sign.example.org, used in printed links; an https address makes cookies Secure."},
+	{"SIGNON_BASE_URL", "", "Public address, such as https://sign.example.org, on which every link Signon gives out is made, in emails above all; required with SIGNON_SMTP_URL. Without it links lead to the local address (http://localhost:PORT). An https address makes cookies Secure."},
 	{"SIGNON_COALITION_NAME", defaultCoalition, "Name shown in the page header."},
 	{"SIGNON_COALITION_LOGO", "", "Path to a PNG or JPEG file (at most 1 MiB), read at start, for the letterhead of the printed statement and its PDF; without it the letterhead is the name alone."},
 	{"SIGNON_SIGN_LIMIT", strconv.Itoa(defaultSignLimit), "Signatures one client IP (an IPv6 client by its /64) may submit per hour, counted in the database across all instances; 0 turns the limit off."},
-	{"SIGNON_TRUSTED_PROXIES", "", "Comma-separated CIDRs (such as 10.0.0.0/8) of reverse proxies whose X-Forwarded-For is trusted for the client IP; a bare IP means that one address."},
+	{"SIGNON_TRUSTED_PROXIES", "", "Comma-separated CIDRs (such as 10.0.0.0/8) of reverse proxies whose X-Forwarded-For (the client IP) and X-Forwarded-Proto are trusted; a bare IP means that one address."},
 	{"SIGNON_TIMEZONE", "UTC", "IANA time zone, such as America/Chicago, in which coordinators enter and read times."},
 	{"SIGNON_LOG_FORMAT", "text", "Log format: text or json."},
 	{"SIGNON_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
@@ -163,6 +163,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if cfg.SMTPURL != "" {
 		if _, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom); err != nil {
 			bad("SIGNON_SMTP_URL", "%v", err)
+		}
+		// Emails leave the machine, so their links must lead to the
+		// public address; without one they would lead to localhost.
+		if env("SIGNON_BASE_URL", "") == "" {
+			bad("SIGNON_BASE_URL", "required with SIGNON_SMTP_URL: the links in emails lead to it")
 		}
 	}
 

@@ -47,7 +47,7 @@ func startChild(t *testing.T, dbURL, smtpURL string) *child {
 	c := &child{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
 	c.cmd.Env = append(os.Environ(), crashChildEnv+"=1",
-		"SIGNON_DATABASE_URL="+dbURL, "SIGNON_SMTP_URL="+smtpURL,
+		"SIGNON_DATABASE_URL="+dbURL, "SIGNON_SMTP_URL="+smtpURL, "SIGNON_BASE_URL=http://signon.test",
 		"SIGNON_MAIL_FROM=Test Coalition <letters@signon.test>", "SIGNON_SIGN_LIMIT=0", "SIGNON_LOG_LEVEL=warn")
 	c.cmd.Stdout, c.cmd.Stderr = c.stdout, c.stderr
 	if err := c.cmd.Start(); err != nil {

@@ -30,7 +30,7 @@ func TestTwoInstances(t *testing.T) {
 	const limit = 4
 	e := env{
 		"SIGNON_DATABASE_URL": dbURL, "SIGNON_SIGN_LIMIT": fmt.Sprint(limit),
-		"SIGNON_SMTP_URL": smtp.URL(), "SIGNON_MAIL_FROM": "Test Coalition <letters@signon.test>",
+		"SIGNON_SMTP_URL": smtp.URL(), "SIGNON_BASE_URL": "http://signon.test", "SIGNON_MAIL_FROM": "Test Coalition <letters@signon.test>",
 		"SIGNON_LOG_LEVEL": "warn",
 	}
 	apps := startTogether(t, e, 2)

@@ -85,6 +85,7 @@ func TestRun_Errors(t *testing.T) {
 		{"LogFormat", []string{"migrate"}, env{"SIGNON_LOG_FORMAT": "xml"}, "SIGNON_LOG_FORMAT"},
 		{"LogLevel", []string{"migrate"}, env{"SIGNON_LOG_LEVEL": "loud"}, "SIGNON_LOG_LEVEL"},
 		{"BaseURL", []string{"migrate"}, env{"SIGNON_BASE_URL": "sign.example.org"}, "SIGNON_BASE_URL"},
+		{"SMTPWithoutBaseURL", []string{"migrate"}, env{"SIGNON_SMTP_URL": "smtp://mail.example.org:587", "SIGNON_MAIL_FROM": "letters@example.org"}, "SIGNON_BASE_URL: required with SIGNON_SMTP_URL"},
 		{"DatabaseURL", []string{"migrate"}, env{"SIGNON_DATABASE_URL": "mysql://localhost/signon"}, "unsupported database URL"},
 		{"AdminWithoutSubcommand", []string{"admin"}, env{}, "admin create --help"},
 	}
@@ -115,20 +116,6 @@ func TestLoadConfig(t *testing.T) {
 	}
 	if got := cfg.TrustedProxies[1].String(); got != "192.0.2.7/32" {
 		t.Errorf("bare IP became %s, want 192.0.2.7/32", got)
-	}
-}
-
-func TestLocalURL(t *testing.T) {
-	for addr, want := range map[string]string{
-		":8080":           "http://localhost:8080",
-		"0.0.0.0:8080":    "http://localhost:8080",
-		"[::]:8080":       "http://localhost:8080",
-		"127.0.0.1:41234": "http://127.0.0.1:41234",
-		"[::1]:8080":      "http://[::1]:8080",
-	} {
-		if got := localURL(addr); got != want {
-			t.Errorf("localURL(%q) = %q, want %q", addr, got, want)
-		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/signon-coalition/signon/internal/metrics"
+	"github.com/signon-coalition/signon/internal/server"
 	"github.com/signon-coalition/signon/internal/store"
 )
 
@@ -47,7 +48,7 @@ func startMetrics(ctx context.Context, cfg config, db *store.DB, log *slog.Logge
 		<-ctx.Done()
 		srv.Close() // a scrape in progress loses nothing worth waiting for
 	}()
-	fmt.Fprintf(stdout, "Metrics on %s/metrics\n", localURL(ln.Addr().String()))
+	fmt.Fprintf(stdout, "Metrics on %s/metrics\n", server.LocalURL(ln.Addr().String()))
 	log.Info("metrics listening", "addr", ln.Addr().String())
 	return m, nil
 }

@@ -124,7 +124,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}()
 
 	err = srv.ListenAndServe(ctx, addr, func(a net.Addr) {
-		local := localURL(a.String())
+		local := server.LocalURL(a.String())
 		public := cfg.BaseURL
 		if public == "" {
 			public = local
@@ -148,20 +148,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log.Info("shut down")
 	return nil
-}
-
-// localURL is the address to open in a browser on this machine for a
-// listening address: a server listening on every interface (":8080") is
-// reached at localhost.
-func localURL(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "http://" + addr
-	}
-	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port)
 }
 
 // openDatabase opens the database at url and applies pending migrations.

@@ -90,6 +90,7 @@ func (s *Server) renderAccounts(c echo.Context, status int, f inviteForm, formEr
 	return s.render(c, status, "accounts", data)
 }
 
+// handleAccounts serves GET /coordinate/accounts.
 func (s *Server) handleAccounts(c echo.Context) error {
 	return s.renderAccounts(c, http.StatusOK, s.blankInviteForm(c), nil, nil)
 }
@@ -107,6 +108,7 @@ type inviteEmail struct {
 	Expires string
 }
 
+// handleInvite serves POST /coordinate/accounts/invitations.
 func (s *Server) handleInvite(c echo.Context) error {
 	var f inviteForm
 	if err := c.Bind(&f); err != nil {
@@ -117,8 +119,8 @@ func (s *Server) handleInvite(c echo.Context) error {
 	inv, err := signon.NewAccountInvitation(f.input(), hashToken(token), s.now())
 	if err == nil {
 		var email *signon.Email
-		email, err = s.composeEmail(c, signon.EmailAccountInvite, f.Language, inv.Email, inviteEmail{
-			Link:    s.publicBase(c) + "/invite/" + token,
+		email, err = s.composeEmail(signon.EmailAccountInvite, f.Language, inv.Email, inviteEmail{
+			Link:    s.site.AccountInvitationLink(token),
 			Inviter: admin.Name,
 			Role:    inv.Role,
 			Expires: formatDateTime(inv.ExpiresAt.In(s.cfg.Location), f.Language),
@@ -136,6 +138,7 @@ func (s *Server) handleInvite(c echo.Context) error {
 	return redirect(c, "/coordinate/accounts?done=invited")
 }
 
+// handleRevokeAccountInvitation serves POST /coordinate/accounts/invitations/revoke.
 func (s *Server) handleRevokeAccountInvitation(c echo.Context) error {
 	var f struct {
 		Email string `form:"email"`
@@ -152,8 +155,11 @@ func (s *Server) handleRevokeAccountInvitation(c echo.Context) error {
 	return redirect(c, "/coordinate/accounts?done=revoked")
 }
 
+// handleDisableAccount serves POST /coordinate/accounts/:id/disable.
 func (s *Server) handleDisableAccount(c echo.Context) error { return s.setAccountDisabled(c, true) }
-func (s *Server) handleEnableAccount(c echo.Context) error  { return s.setAccountDisabled(c, false) }
+
+// handleEnableAccount serves POST /coordinate/accounts/:id/enable.
+func (s *Server) handleEnableAccount(c echo.Context) error { return s.setAccountDisabled(c, false) }
 
 func (s *Server) setAccountDisabled(c echo.Context, disabled bool) error {
 	id, err := pathID(c, "id")
@@ -206,6 +212,7 @@ func (s *Server) renderInvitation(c echo.Context, status int, inv *signon.Accoun
 	return s.render(c, status, "invite_accept", data)
 }
 
+// handleInvitationForm serves GET /invite/:token.
 func (s *Server) handleInvitationForm(c echo.Context) error {
 	inv, err := s.accountInvitation(c)
 	if err != nil {
@@ -214,6 +221,7 @@ func (s *Server) handleInvitationForm(c echo.Context) error {
 	return s.renderInvitation(c, http.StatusOK, inv, acceptForm{}, nil)
 }
 
+// handleAcceptAccountInvitation serves POST /invite/:token.
 func (s *Server) handleAcceptAccountInvitation(c echo.Context) error {
 	inv, err := s.accountInvitation(c)
 	if err != nil {

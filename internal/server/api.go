@@ -50,6 +50,8 @@ type apiStatementItem struct {
 	PublishedAt    *string     `json:"published_at"`
 }
 
+// apiStatements serves GET /api/v1/statements.
+//
 // apiStatements lists the statements the public may read.
 func (s *Server) apiStatements(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -116,6 +118,8 @@ type apiStatementDetail struct {
 	Translations map[string]apiStatementText `json:"translations"`
 }
 
+// apiStatement serves GET /api/v1/statements/:slug.
+//
 // apiStatement is one statement with its text and counts.
 func (s *Server) apiStatement(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -197,6 +201,8 @@ type apiSignatureList struct {
 	SignatoriesVisible bool           `json:"signatories_visible"`
 }
 
+// apiSignatures serves GET /api/v1/statements/:slug/signatures.
+//
 // apiSignatures lists a page of approved signatures, optionally of one
 // region and matching a search of their names (?q=).
 func (s *Server) apiSignatures(c echo.Context) error {
@@ -289,6 +295,8 @@ type apiStatsBody struct {
 	SignatoriesVisible bool              `json:"signatories_visible"`
 }
 
+// apiStats serves GET /api/v1/statements/:slug/stats.
+//
 // apiStats counts approved signatures by region and country, with names
 // in English or, with ?lang=es, Spanish. While the signatories are not
 // public only the total is given, as on the statement page.
@@ -376,6 +384,8 @@ func (s *Server) signedAnswer(st *signon.Statement, status signon.SignatureStatu
 	return out
 }
 
+// apiSign serves POST /api/v1/statements/:slug/signatures.
+//
 // apiSign takes a signature as JSON, under the same rules as the form.
 func (s *Server) apiSign(c echo.Context) error {
 	ctx := c.Request().Context()

@@ -110,11 +110,16 @@ func newTestApp(t testing.TB, dialect string, configure ...func(*server.Config))
 		f(&cfg)
 	}
 	db.SetPublicURL(cfg.BaseURL)
+	// Without a public address, links are on the address the server
+	// listens on, as ListenAndServe would make them.
+	hs := httptest.NewUnstartedServer(nil)
+	cfg.LocalURL = "http://" + hs.Listener.Addr().String()
 	srv, err := server.New(cfg, db)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
-	hs := httptest.NewServer(srv)
+	hs.Config.Handler = srv
+	hs.Start()
 	t.Cleanup(hs.Close)
 	return &testApp{DB: db, Server: srv, URL: hs.URL, Clock: clock, Setup: cfg.SetupToken}
 }

@@ -24,6 +24,7 @@ type auditPage struct {
 	Zone      string
 }
 
+// handleAudit serves GET /coordinate/statements/:id/audit.
 func (s *Server) handleAudit(c echo.Context) error {
 	st, err := s.pathStatement(c)
 	if err != nil {

@@ -101,6 +101,7 @@ type loginPage struct {
 	Error string
 }
 
+// handleLoginForm serves GET /login.
 func (s *Server) handleLoginForm(c echo.Context) error {
 	if currentAccount(c) != nil {
 		return redirect(c, "/coordinate")
@@ -110,6 +111,7 @@ func (s *Server) handleLoginForm(c echo.Context) error {
 	return s.render(c, http.StatusOK, "login", loginPage{page: p, Form: loginForm{Next: c.QueryParam("next")}})
 }
 
+// handleLogin serves POST /login.
 func (s *Server) handleLogin(c echo.Context) error {
 	var f loginForm
 	if err := c.Bind(&f); err != nil {
@@ -157,6 +159,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	return redirect(c, localPath(f.Next, "/coordinate"))
 }
 
+// handleLogout serves POST /logout.
 func (s *Server) handleLogout(c echo.Context) error {
 	if err := s.endSession(c); err != nil {
 		return err
@@ -206,6 +209,7 @@ func (s *Server) checkSetupToken(c echo.Context) error {
 	return nil
 }
 
+// handleSetupForm serves GET /setup/:token.
 func (s *Server) handleSetupForm(c echo.Context) error {
 	if err := s.checkSetupToken(c); err != nil {
 		return err
@@ -215,6 +219,7 @@ func (s *Server) handleSetupForm(c echo.Context) error {
 	return s.render(c, http.StatusOK, "setup", setupPage{page: p})
 }
 
+// handleSetup serves POST /setup/:token.
 func (s *Server) handleSetup(c echo.Context) error {
 	if err := s.checkSetupToken(c); err != nil {
 		return err

@@ -53,29 +53,6 @@ func effectiveState(st *signon.Statement, now time.Time) string {
 	return string(st.EffectiveStatus(now))
 }
 
-// pathID reads an id path parameter; anything but a positive
-// number is a page that does not exist.
-func pathID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, signon.Errorf(signon.ENOTFOUND, "Not found.")
-	}
-	return id, nil
-}
-
-// pathStatement is the statement named by the path's :id.
-func (s *Server) pathStatement(c echo.Context) (*signon.Statement, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.db.StatementByID(c.Request().Context(), id)
-}
-
-func manageURL(id int64) string {
-	return "/coordinate/statements/" + strconv.FormatInt(id, 10)
-}
-
 // --- Dashboard ---
 
 type dashboardRow struct {
@@ -95,6 +72,7 @@ type dashboardPage struct {
 	Groups []dashboardGroup
 }
 
+// handleDashboard serves GET /coordinate.
 func (s *Server) handleDashboard(c echo.Context) error {
 	ctx := c.Request().Context()
 	list, err := s.db.Statements(ctx, signon.StatementFilter{})
@@ -222,10 +200,12 @@ func formFailure(err error) (int, bool) {
 	return 0, false
 }
 
+// handleNewStatement serves GET /coordinate/statements/new.
 func (s *Server) handleNewStatement(c echo.Context) error {
 	return s.renderStatementForm(c, http.StatusOK, nil, newStatementForm(s.translator(c).lang), nil)
 }
 
+// handleCreateStatement serves POST /coordinate/statements.
 func (s *Server) handleCreateStatement(c echo.Context) error {
 	var f statementForm
 	if err := c.Bind(&f); err != nil {
@@ -259,6 +239,7 @@ func (s *Server) editableStatement(c echo.Context) (*signon.Statement, error) {
 	return st, nil
 }
 
+// handleEditStatement serves GET /coordinate/statements/:id/edit.
 func (s *Server) handleEditStatement(c echo.Context) error {
 	st, err := s.editableStatement(c)
 	if err != nil {
@@ -267,6 +248,7 @@ func (s *Server) handleEditStatement(c echo.Context) error {
 	return s.renderStatementForm(c, http.StatusOK, st, statementFormOf(st, s.cfg.Location), nil)
 }
 
+// handleUpdateStatement serves POST /coordinate/statements/:id.
 func (s *Server) handleUpdateStatement(c echo.Context) error {
 	st, err := s.editableStatement(c)
 	if err != nil {
@@ -584,6 +566,7 @@ func eventDetail(p *page, e *signon.Event) string {
 	return e.Detail
 }
 
+// handleManageStatement serves GET /coordinate/statements/:id.
 func (s *Server) handleManageStatement(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -607,6 +590,7 @@ func errPublishConfirm() error {
 	}
 }
 
+// handleTransition serves POST /coordinate/statements/:id/transition.
 func (s *Server) handleTransition(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -650,6 +634,7 @@ type signatureStatusForm struct {
 	Status string `form:"status"`
 }
 
+// handleSignatureStatus serves POST /coordinate/statements/:id/signatures/:sid/status.
 func (s *Server) handleSignatureStatus(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {

@@ -9,8 +9,6 @@ import (
 	"strings"
 	texttemplate "text/template"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/signon-coalition/signon/internal/signon"
 )
 
@@ -45,20 +43,20 @@ func parseEmailTemplates(fsys fs.FS) (emailTemplates, error) {
 }
 
 // emailData is what every email template gets: the translator of the
-// recipient's language, the coalition, the site's address, and the
-// kind's own data as D.
+// recipient's language, the coalition, and the kind's own data as D.
+// Links in D are whole addresses made by signon.Site, which knows only
+// the configured address: nothing of the request that causes an email
+// can change where its links lead.
 type emailData struct {
 	*translator
 	Lang      string
 	Coalition string
-	SiteURL   string
 	D         any
 }
 
 // composeEmail renders the email of kind to address to in lang, with
-// data as .D. Links in it are absolute, on the public address (or the
-// one c came to when none is configured).
-func (s *Server) composeEmail(c echo.Context, kind, lang, to string, data any) (*signon.Email, error) {
+// data as .D.
+func (s *Server) composeEmail(kind, lang, to string, data any) (*signon.Email, error) {
 	txt, ok := s.emails.text[kind]
 	if !ok {
 		return nil, fmt.Errorf("no email template %q", kind)
@@ -66,7 +64,7 @@ func (s *Server) composeEmail(c echo.Context, kind, lang, to string, data any) (
 	if !signon.ValidLanguage(lang) {
 		lang = signon.Languages[0]
 	}
-	d := emailData{translator: newTranslator(s.bundle, lang), Lang: lang, Coalition: s.cfg.Coalition, SiteURL: s.publicBase(c), D: data}
+	d := emailData{translator: newTranslator(s.bundle, lang), Lang: lang, Coalition: s.cfg.Coalition, D: data}
 	var subject, text, html bytes.Buffer
 	if err := txt.ExecuteTemplate(&subject, "subject", d); err != nil {
 		return nil, fmt.Errorf("email %s subject: %w", kind, err)

@@ -2,12 +2,9 @@ package server
 
 import (
 	"io/fs"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/signon-coalition/signon/internal/signon"
 	"github.com/signon-coalition/signon/web"
@@ -27,15 +24,14 @@ func TestComposeEmail_EveryKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &Server{cfg: Config{Coalition: "Red <Migrante>", BaseURL: "https://sign.example.org"}, emails: emails, bundle: bundle}
-	c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
 
 	const org = `Casa "La Raza" <b>& Co</b>`
 	member := &signon.Member{Name: org, ContactName: "Ana López", Language: "es"}
 	data := map[string]any{
 		signon.EmailConfirm: signerEmail{Statement: "Carta a los líderes", Organization: org,
-			ConfirmPath: "/confirm/TOKEN1", ManagePath: "/my/TOKEN2", Status: signon.SignatureUnconfirmed},
+			ConfirmLink: "https://sign.example.org/confirm/TOKEN1", ManageLink: "https://sign.example.org/my/TOKEN2", Status: signon.SignatureUnconfirmed},
 		signon.EmailSignatureManaged: signerEmail{Statement: "Carta a los líderes", Organization: org,
-			ManagePath: "/my/TOKEN2", Status: signon.SignaturePending},
+			ManageLink: "https://sign.example.org/my/TOKEN2", Status: signon.SignaturePending},
 		signon.EmailInvite:        invitationEmail{Member: member, Greeting: org, Title: "Carta", Link: "https://sign.example.org/i/TOKEN3", Deadline: "1 de diciembre de 2026"},
 		signon.EmailReminder:      invitationEmail{Member: member, Greeting: org, Title: "Carta", Link: "https://sign.example.org/i/TOKEN3"},
 		signon.EmailAccountInvite: inviteEmail{Link: "https://sign.example.org/invite/TOKEN4", Inviter: org, Role: signon.RoleCoordinator, Expires: "3 de diciembre"},
@@ -67,7 +63,7 @@ func TestComposeEmail_EveryKind(t *testing.T) {
 		}
 		subjects := map[string]string{}
 		for _, lang := range signon.Languages {
-			e, err := s.composeEmail(c, kind, lang, "ana@example.org", d)
+			e, err := s.composeEmail(kind, lang, "ana@example.org", d)
 			if err != nil {
 				t.Errorf("%s %s: %v", kind, lang, err)
 				continue

@@ -65,14 +65,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 	} else {
 		status = statusOf[code]
 	}
+	var later retryLater
 	switch {
+	case errors.As(err, &later):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(later.seconds))
 	case status == http.StatusServiceUnavailable:
 		// An outage makes one of these per request, and nothing in
 		// Signon is broken: a warning, with the driver's error.
 		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterUnavailable))
-		s.log.WarnContext(c.Request().Context(), "request failed: database unavailable", slog.String("path", c.Request().URL.Path), slog.Any("error", err))
+		s.log.WarnContext(c.Request().Context(), "request failed: database unavailable", slog.String("path", loggedPath(c)), slog.Any("error", err))
 	case status >= 500:
-		s.log.ErrorContext(c.Request().Context(), "request failed", slog.String("path", c.Request().URL.Path), slog.Any("error", err))
+		s.log.ErrorContext(c.Request().Context(), "request failed", slog.String("path", loggedPath(c)), slog.Any("error", err))
 	}
 
 	t := s.translator(c)

@@ -38,13 +38,6 @@ const (
 	// so a slow phone downloading a long list is not cut off, while one
 	// that stops reading is.
 	exportStall = time.Minute
-	// exportSlots is how many exports may stream at once. Each holds a
-	// read connection until its client has the last row, and on SQLite
-	// the read pool has four: two are left for the pages.
-	exportSlots = 2
-	// exportWait is how long a download waits for a slot before it is
-	// turned away.
-	exportWait = 10 * time.Second
 )
 
 var (
@@ -52,8 +45,6 @@ var (
 		"The signatories of this statement are not public yet, so their list cannot be downloaded. It can be once the statement is published.")
 	errExportPublished = signon.KeyedError(signon.ECONFLICT, "export.error.published",
 		"This statement is published: its signatures can no longer be downloaded with their private details. Download the public list of signatories instead.")
-	errExportBusy = signon.KeyedError(signon.ETOOMANY, "export.error.busy",
-		"Many downloads are running at the moment. Please try again in a minute.")
 )
 
 // inertCell makes a CSV value safe to open in a spreadsheet. A cell
@@ -168,34 +159,6 @@ type exportStatement struct {
 	URL    string `json:"url"`
 }
 
-// exportLimit lets at most slots exports stream at once, a request
-// waiting up to wait for its turn before a 429: without a limit, a few
-// clients downloading slowly could hold every read connection and stall
-// the pages.
-func exportLimit(slots int, wait time.Duration) echo.MiddlewareFunc {
-	running := make(chan struct{}, slots)
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			select {
-			case running <- struct{}{}:
-			default:
-				timer := time.NewTimer(wait)
-				defer timer.Stop()
-				select {
-				case running <- struct{}{}:
-				case <-timer.C:
-					c.Response().Header().Set("Retry-After", "60")
-					return errExportBusy
-				case <-c.Request().Context().Done():
-					return errExportBusy
-				}
-			}
-			defer func() { <-running }()
-			return next(c)
-		}
-	}
-}
-
 // exportableStatement is the statement at :slug when the public may
 // download its signatories: drafts do not exist for them, and a list
 // kept hidden until publication is refused with the reason.
@@ -210,6 +173,8 @@ func (s *Server) exportableStatement(c echo.Context) (*signon.Statement, error) 
 	return st, nil
 }
 
+// handleSignatoriesCSV serves GET /s/:slug/signatories.csv.
+//
 // handleSignatoriesCSV downloads the approved signatories as a CSV file.
 func (s *Server) handleSignatoriesCSV(c echo.Context) error {
 	st, err := s.exportableStatement(c)
@@ -225,11 +190,15 @@ func (s *Server) handleSignatoriesCSV(c echo.Context) error {
 	})
 }
 
+// handleSignatoriesJSON serves GET /s/:slug/signatories.json.
+//
 // handleSignatoriesJSON downloads the approved signatories as a JSON file.
 func (s *Server) handleSignatoriesJSON(c echo.Context) error {
 	return s.signatoriesJSON(c, true)
 }
 
+// apiSignaturesJSON serves GET /api/v1/statements/:slug/signatures.json.
+//
 // apiSignaturesJSON is the same JSON from the API, as a plain response.
 func (s *Server) apiSignaturesJSON(c echo.Context) error {
 	return s.signatoriesJSON(c, false)
@@ -267,7 +236,7 @@ func (s *Server) coordinatorExportStatement(c echo.Context) (*signon.Statement, 
 		return nil, errExportPublished
 	}
 	s.log.InfoContext(c.Request().Context(), "private signature export",
-		slog.Int64("statement", st.ID), slog.Int64("account", currentAccount(c).ID), slog.String("path", c.Request().URL.Path))
+		slog.Int64("statement", st.ID), slog.Int64("account", currentAccount(c).ID), slog.String("path", loggedPath(c)))
 	return st, nil
 }
 
@@ -276,6 +245,8 @@ func coordinatorFilter(st *signon.Statement) signon.SignatureFilter {
 	return signon.SignatureFilter{StatementID: st.ID, ByRegion: true, Statuses: allSignatureStatuses}
 }
 
+// handleSignaturesCSV serves GET /coordinate/statements/:id/signatures.csv.
+//
 // handleSignaturesCSV downloads every signature with its private fields.
 func (s *Server) handleSignaturesCSV(c echo.Context) error {
 	st, err := s.coordinatorExportStatement(c)
@@ -291,6 +262,8 @@ func (s *Server) handleSignaturesCSV(c echo.Context) error {
 	})
 }
 
+// handleSignaturesJSON serves GET /coordinate/statements/:id/signatures.json.
+//
 // handleSignaturesJSON is handleSignaturesCSV in JSON.
 func (s *Server) handleSignaturesJSON(c echo.Context) error {
 	st, err := s.coordinatorExportStatement(c)
@@ -481,7 +454,7 @@ func (s *Server) endExport(c echo.Context, out *exportStream, err error) error {
 	if ctx.Err() != nil {
 		level = slog.LevelInfo // the client went away
 	}
-	s.log.LogAttrs(ctx, level, "export interrupted", slog.String("path", c.Request().URL.Path),
+	s.log.LogAttrs(ctx, level, "export interrupted", slog.String("path", loggedPath(c)),
 		slog.Int("rows", out.rows), slog.Any("error", err))
 	panic(http.ErrAbortHandler)
 }

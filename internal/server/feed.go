@@ -49,6 +49,8 @@ type atomEntry struct {
 	Links     []atomLink `xml:"link"`
 }
 
+// handleFeed serves GET /feed.atom.
+//
 // handleFeed is the Atom feed of final statements, newest first. Entry
 // ids are the statements' addresses: stable as long as SIGNON_BASE_URL
 // is, and without it (development) taken from the request.
@@ -62,12 +64,12 @@ func (s *Server) handleFeed(c echo.Context) error {
 	t := s.translator(c)
 	feed := atomFeed{
 		Lang:   t.lang,
-		ID:     s.siteURL(c, "/feed.atom"),
+		ID:     s.absoluteURL("/feed.atom"),
 		Title:  t.T("share.feed.title", "Coalition", s.cfg.Coalition),
-		Author: atomPerson{Name: s.cfg.Coalition, URI: s.siteURL(c, "/")},
+		Author: atomPerson{Name: s.cfg.Coalition, URI: s.absoluteURL("/")},
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: s.siteURL(c, "/feed.atom")},
-			{Rel: "alternate", Type: "text/html", Href: s.siteURL(c, "/")},
+			{Rel: "self", Type: "application/atom+xml", Href: s.absoluteURL("/feed.atom")},
+			{Rel: "alternate", Type: "text/html", Href: s.absoluteURL("/")},
 		},
 	}
 	var newest time.Time
@@ -81,7 +83,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 		if at.After(newest) {
 			newest = at
 		}
-		page := s.siteURL(c, "/s/"+st.Slug)
+		page := s.absoluteURL("/s/" + st.Slug)
 		feed.Entries = append(feed.Entries, atomEntry{
 			Lang: st.Language, ID: page, Title: st.Title,
 			Updated: atomTime(at), Published: atomTime(at), Summary: st.Summary,

@@ -9,12 +9,16 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// handleHealthz serves GET /healthz.
+//
 // handleHealthz says the process is alive; it touches nothing else so a
 // slow database does not get the process restarted.
 func (s *Server) handleHealthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
+// handleReadyz serves GET /readyz.
+//
 // handleReadyz says whether this instance can serve: the database answers
 // and its schema is current. A load balancer takes the instance out of
 // rotation on 503 and back once it answers 200; the pool reconnects by

@@ -39,11 +39,12 @@ var languageMatcher = language.NewMatcher([]language.Tag{language.English, langu
 
 // requestLanguage picks the page language: an explicit ?lang=, then the
 // cookie, then the browser's Accept-Language. ?lang= is remembered in the
-// cookie, except on the pages caches share, which set no cookie: there
-// the language switch (handleLanguage) sets it.
+// cookie, except on the pages caches share, which set no cookie (there
+// the language switch, handleLanguage, sets it), and on downloads: a
+// file is not a visit.
 func requestLanguage(c echo.Context) string {
 	if lang := c.QueryParam("lang"); signon.ValidLanguage(lang) {
-		if !isCacheable(c) {
+		if !isCacheable(c) && !isFileDownload(c) {
 			setLanguageCookie(c, lang)
 		}
 		return lang
@@ -133,11 +134,29 @@ func otherLanguage(lang string) string {
 	return "es"
 }
 
-func setLanguageCookie(c echo.Context, lang string) {
-	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+// fileDownload marks a route that answers with a file (a PDF, a list of
+// signatories): ?lang= sets no cookie there.
+func fileDownload(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(fileDownloadContextKey, true)
+		return next(c)
+	}
 }
 
+func isFileDownload(c echo.Context) bool {
+	v, _ := c.Get(fileDownloadContextKey).(bool)
+	return v
+}
+
+const fileDownloadContextKey = "signon.download"
+
+func setLanguageCookie(c echo.Context, lang string) {
+	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: requestOverHTTPS(c)})
+}
+
+// handleLanguage serves GET /language/:lang.
+//
 // handleLanguage is the language switch in the page header: it remembers
 // the choice in the cookie and goes back to the page (?next=) in that
 // language. The page itself sets no cookie, so that caches can share it;

@@ -85,6 +85,7 @@ func (s *Server) renderStatementMembers(c echo.Context, status int, id int64, fa
 	return s.render(c, status, "roster_statement", data)
 }
 
+// handleStatementMembers serves GET /coordinate/statements/:id/members.
 func (s *Server) handleStatementMembers(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -106,6 +107,7 @@ func uninvited(m *signon.MemberStanding) bool {
 	return m.Email != "" && !m.Signed() && m.LastInvited == nil
 }
 
+// handleSendInvitations serves POST /coordinate/statements/:id/invitations.
 func (s *Server) handleSendInvitations(c echo.Context) error {
 	st, err := s.pathStatement(c)
 	if err != nil {
@@ -138,6 +140,7 @@ func (s *Server) handleSendInvitations(c echo.Context) error {
 	return s.afterSending(c, id, signon.InvitationInvite, res, err)
 }
 
+// handleSendReminders serves POST /coordinate/statements/:id/reminders.
 func (s *Server) handleSendReminders(c echo.Context) error {
 	st, err := s.pathStatement(c)
 	if err != nil {
@@ -186,7 +189,7 @@ func (s *Server) invitationEmails(c echo.Context, st *signon.Statement) signon.C
 		}
 		d := invitationEmail{
 			Member: m, Greeting: m.ContactName, Title: title,
-			Link: s.publicBase(c) + "/i/" + token + "?lang=" + m.Language,
+			Link: s.site.InvitationLink(token, m.Language),
 		}
 		if d.Greeting == "" {
 			d.Greeting = m.Name
@@ -194,7 +197,7 @@ func (s *Server) invitationEmails(c echo.Context, st *signon.Statement) signon.C
 		if st.ClosesAt != nil {
 			d.Deadline = formatDate(st.ClosesAt.In(s.cfg.Location), m.Language)
 		}
-		return s.composeEmail(c, kind, m.Language, m.Email, d)
+		return s.composeEmail(kind, m.Language, m.Email, d)
 	}
 }
 
@@ -236,6 +239,7 @@ func (s *Server) invitation(c echo.Context, token string) (*signon.Invitation, *
 	return inv, m, nil
 }
 
+// handleInvitation serves GET /i/:token.
 func (s *Server) handleInvitation(c echo.Context) error {
 	// The page carries the token in its form: keep it out of caches and
 	// of the Referer of links followed from it.

@@ -93,6 +93,8 @@ func signRefusalReason(status int) string {
 	return "malformed"
 }
 
+// metricsHandler serves GET /metrics.
+//
 // metricsHandler serves /metrics on the public port, behind the token.
 func (s *Server) metricsHandler() echo.HandlerFunc {
 	return echo.WrapHandler(s.cfg.Metrics.Handler(s.cfg.MetricsToken))

@@ -10,6 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/signon-coalition/signon/internal/signon"
 )
 
 // contentSecurityPolicy allows only Signon's own scripts, styles and
@@ -17,15 +19,20 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// securityHeaders sets the headers every answer carries. It also
+// decides, once per request, whether the request came over HTTPS
+// (overHTTPS), for the cookies set later.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		https := s.overHTTPS(c)
+		c.Set(httpsContextKey, https)
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if c.Scheme() == "https" {
+		if https {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		return next(c)
@@ -48,6 +55,15 @@ func apiOnly(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 const apiContextKey = "signon.api"
+
+// requestOverHTTPS reports what securityHeaders decided: whether the
+// request came over HTTPS.
+func requestOverHTTPS(c echo.Context) bool {
+	v, _ := c.Get(httpsContextKey).(bool)
+	return v
+}
+
+const httpsContextKey = "signon.https"
 
 func isAPI(c echo.Context) bool {
 	v, _ := c.Get(apiContextKey).(bool)
@@ -75,19 +91,32 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 
 func (s *Server) logRequests() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
+		LogMethod: true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo
 			if v.Status >= 500 {
 				level = slog.LevelError
 			}
 			s.log.LogAttrs(c.Request().Context(), level, "request",
-				slog.String("method", v.Method), slog.String("path", v.URIPath),
+				slog.String("method", v.Method), slog.String("path", loggedPath(c)),
 				slog.Int("status", v.Status), slog.Duration("latency", v.Latency),
 				slog.String("ip", v.RemoteIP))
 			return nil
 		},
 	})
+}
+
+// loggedPath is what logs say a request asked for: the route, such as
+// /my/:token, and only for an address no route matches the path itself,
+// with any private link's token cut out. A token in a path acts for its
+// holder, and logs are kept and shipped where the database keeps only
+// hashes of the tokens. (Queries and headers, a bearer token among
+// them, are never logged.)
+func loggedPath(c echo.Context) string {
+	if route := c.Path(); route != "" && route != "/*" {
+		return route
+	}
+	return signon.RedactPrivateLinks(c.Request().URL.Path)
 }
 
 // sameOrigin guards the public forms, whose pages carry no per-visitor

@@ -15,6 +15,8 @@ import (
 //go:embed openapi.json
 var openAPIDocument []byte
 
+// apiOpenAPI serves GET /api/v1/openapi.json.
+//
 // apiOpenAPI serves the OpenAPI 3.1 description of the API.
 func (s *Server) apiOpenAPI(c echo.Context) error {
 	// Short-lived: the document changes with the API at each deployment.

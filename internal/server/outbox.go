@@ -24,6 +24,7 @@ type outboxPage struct {
 
 const outboxPerPage = 50
 
+// handleOutbox serves GET /coordinate/outbox.
 func (s *Server) handleOutbox(c echo.Context) error {
 	status := signon.EmailStatus(c.QueryParam("status"))
 	switch status {
@@ -53,6 +54,7 @@ type emailPage struct {
 	AdminsOnly bool
 }
 
+// handleOutboxEmail serves GET /coordinate/outbox/:id.
 func (s *Server) handleOutboxEmail(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {

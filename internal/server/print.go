@@ -37,6 +37,7 @@ type printPage struct {
 	PDFURL     string
 }
 
+// handlePrint serves GET /s/:slug/print.
 func (s *Server) handlePrint(c echo.Context) error {
 	doc, parent, err := s.printedStatement(c)
 	if err != nil {
@@ -60,12 +61,13 @@ func (s *Server) handlePrint(c echo.Context) error {
 	})
 }
 
+// handleStatementPDF serves GET /s/:slug/statement.pdf.
 func (s *Server) handleStatementPDF(c echo.Context) error {
 	doc, _, err := s.printedStatement(c)
 	if err != nil {
 		return err
 	}
-	file, err := s.pdfs.get(doc)
+	file, err := s.pdfs.get(c, doc)
 	if err != nil {
 		return err
 	}
@@ -84,12 +86,14 @@ const pdfCacheSize = 16
 // since the key is the whole content, a new signature or a corrected
 // name makes a new file, never a stale one.
 type pdfCache struct {
+	renders *workSlots // limits.go: typesetting is CPU work
+
 	mu    sync.Mutex
 	files map[[sha256.Size]byte][]byte
 	order [][sha256.Size]byte // oldest first
 }
 
-func (pc *pdfCache) get(doc *printed.Statement) ([]byte, error) {
+func (pc *pdfCache) get(c echo.Context, doc *printed.Statement) ([]byte, error) {
 	content, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
@@ -101,10 +105,16 @@ func (pc *pdfCache) get(doc *printed.Statement) ([]byte, error) {
 	if ok {
 		return file, nil
 	}
+	release, err := pc.renders.take(c)
+	if err != nil {
+		return nil, err
+	}
 	// Into a buffer first, so a failure is an error page rather than half
 	// a file.
 	var buf bytes.Buffer
-	if err := printed.WritePDF(&buf, doc); err != nil {
+	err = printed.WritePDF(&buf, doc)
+	release()
+	if err != nil {
 		return nil, err
 	}
 	pc.mu.Lock()
@@ -123,6 +133,8 @@ func (pc *pdfCache) get(doc *printed.Statement) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// handleLogo serves GET /static/logo.
+//
 // handleLogo serves the coalition's logo for the letterhead.
 func (s *Server) handleLogo(c echo.Context) error {
 	logo := s.cfg.Logo
@@ -164,7 +176,9 @@ func (s *Server) printedStatement(c echo.Context) (doc *printed.Statement, paren
 		Statement: shown,
 		Coalition: s.cfg.Coalition,
 		Logo:      s.cfg.Logo,
-		URL:       s.statementAddress(c, st),
+		// Absolute, for paper; never the request's Host, which would
+		// also make every forged Host a new file in the PDF cache.
+		URL: s.absoluteURL("/s/" + st.Slug),
 		Words: printed.Words{
 			Kind:           kindName(t, st.Kind),
 			AddressedTo:    t.T("print.addressed_to"),
@@ -240,16 +254,6 @@ func (s *Server) allSignatories(ctx context.Context, id int64) ([]*signon.Signat
 			return all, nil
 		}
 	}
-}
-
-// statementAddress is the absolute address of the statement's page, for
-// paper: the public address when configured, else the one this request
-// came to.
-func (s *Server) statementAddress(c echo.Context, st *signon.Statement) string {
-	if s.cfg.BaseURL != "" {
-		return s.absoluteURL("/s/" + st.Slug)
-	}
-	return c.Scheme() + "://" + c.Request().Host + "/s/" + st.Slug
 }
 
 // kindName is the kind of statement as a heading names it.

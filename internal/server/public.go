@@ -67,6 +67,8 @@ type homePage struct {
 	Occasions []occasionGroup // the three lists again, grouped by occasion
 }
 
+// handleHome serves GET /.
+//
 // handleHome lists what the public can act on first (statements open for
 // signatures), then the final statements, then those waiting to be
 // published, grouped by occasion (see occasionGroups).
@@ -359,6 +361,7 @@ type signAttempt struct {
 	refused bool   // the statement is not open
 }
 
+// handleStatement serves GET /s/:slug.
 func (s *Server) handleStatement(c echo.Context) error {
 	st, err := s.publicStatement(c.Request().Context(), c.Param("slug"), currentAccount(c) != nil)
 	if err != nil {
@@ -666,6 +669,8 @@ func (s *Server) signedRedirect(c echo.Context, st *signon.Statement, org string
 	return redirect(c, to+"#signed")
 }
 
+// handleSign serves POST /s/:slug/sign.
+//
 // handleSign takes a signature from the form on the statement page. A
 // refused signature shows the page again with what was typed and why.
 func (s *Server) handleSign(c echo.Context) error {
@@ -724,19 +729,4 @@ func collapseForFlash(name string) string {
 		return ""
 	}
 	return name
-}
-
-// canonicalURL is the absolute address search engines should index for
-// path, or "" when the public address is not configured.
-func (s *Server) canonicalURL(path string) string {
-	if s.cfg.BaseURL == "" {
-		return ""
-	}
-	return s.absoluteURL(path)
-}
-
-// absoluteURL is path on the public address, or path alone when the
-// address is not configured.
-func (s *Server) absoluteURL(path string) string {
-	return strings.TrimSuffix(s.cfg.BaseURL, "/") + path
 }

@@ -13,6 +13,8 @@ import (
 
 var errNoRecord = signon.KeyedError(signon.ENOTFOUND, "versions.error.record_not_published", "This statement has no published record yet.")
 
+// apiRecord serves GET /api/v1/statements/:slug/record.
+//
 // apiRecord serves the published record of a statement: exactly its
 // canonical bytes, whose SHA-256 is the digest the statement page shows.
 // The record is built afresh from the database at each request, so a row

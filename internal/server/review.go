@@ -137,6 +137,7 @@ func (r reviewPage) CanApprove(s *signon.Signature) bool {
 	return r.Changeable && signon.CanDecide(s.Status, signon.SignatureApproved)
 }
 
+// handleReview serves GET /coordinate/statements/:id/review.
 func (s *Server) handleReview(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -218,6 +219,8 @@ var decisions = map[string]signon.SignatureStatus{
 	"reject":  signon.SignatureRejected,
 }
 
+// handleReviewDecide serves POST /coordinate/statements/:id/review.
+//
 // handleReviewDecide takes the queue's form: approve one signature, or
 // approve, reject or merge the selected ones. A refused decision shows
 // the queue again with the selection and the reason kept.
@@ -427,6 +430,7 @@ func (s *Server) renderSignature(c echo.Context, status int, st *signon.Statemen
 	return s.render(c, status, "review_signature", data)
 }
 
+// handleReviewSignature serves GET /coordinate/statements/:id/signatures/:sid.
 func (s *Server) handleReviewSignature(c echo.Context) error {
 	st, sig, err := s.reviewedSignature(c)
 	if err != nil {
@@ -435,6 +439,8 @@ func (s *Server) handleReviewSignature(c echo.Context) error {
 	return s.renderSignature(c, http.StatusOK, st, sig, signatureAttempt{})
 }
 
+// handleUpdateSignature serves POST /coordinate/statements/:id/signatures/:sid.
+//
 // handleUpdateSignature saves a coordinator's correction of a signature.
 func (s *Server) handleUpdateSignature(c echo.Context) error {
 	st, sig, err := s.reviewedSignature(c)
@@ -455,6 +461,8 @@ func (s *Server) handleUpdateSignature(c echo.Context) error {
 	return err
 }
 
+// handleSignatureDecision serves POST /coordinate/statements/:id/signatures/:sid/decision.
+//
 // handleSignatureDecision approves or rejects, with a reason, the
 // signature of its page.
 func (s *Server) handleSignatureDecision(c echo.Context) error {
@@ -531,6 +539,7 @@ func (s *Server) renderMerge(c echo.Context, status int, id int64, aID, bID, kee
 	return s.render(c, status, "review_merge", data)
 }
 
+// handleMergeForm serves GET /coordinate/statements/:id/merge.
 func (s *Server) handleMergeForm(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -543,6 +552,8 @@ func (s *Server) handleMergeForm(c echo.Context) error {
 	return s.renderMerge(c, http.StatusOK, id, ids[0], ids[1], 0, nil)
 }
 
+// handleMerge serves POST /coordinate/statements/:id/merge.
+//
 // handleMerge folds one of the two signatures of the merge page into the
 // other, the one the coordinator chose to keep.
 func (s *Server) handleMerge(c echo.Context) error {
@@ -608,6 +619,7 @@ func (s *Server) renderAddSignature(c echo.Context, status int, id int64, f sign
 	return s.render(c, status, "review_add", data)
 }
 
+// handleAddSignatureForm serves GET /coordinate/statements/:id/signatures/new.
 func (s *Server) handleAddSignatureForm(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -616,6 +628,8 @@ func (s *Server) handleAddSignatureForm(c echo.Context) error {
 	return s.renderAddSignature(c, http.StatusOK, id, newSignatureForm(), nil)
 }
 
+// handleAddSignature serves POST /coordinate/statements/:id/signatures.
+//
 // handleAddSignature stores a signature a coordinator adds for a group
 // that signed by email or phone. The email is required, as on the sign
 // form: it is how Signon reaches the group about its signature.

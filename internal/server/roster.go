@@ -80,6 +80,7 @@ func urlWithQuery(base string, kv ...string) string {
 	return base + "?" + v.Encode()
 }
 
+// handleRoster serves GET /coordinate/members.
 func (s *Server) handleRoster(c echo.Context) error {
 	ctx := c.Request().Context()
 	all, err := s.db.Members(ctx, signon.MemberFilter{})
@@ -164,10 +165,12 @@ func (s *Server) renderMemberForm(c echo.Context, status int, m *signon.Member, 
 	return s.render(c, status, "roster_member", data)
 }
 
+// handleNewMember serves GET /coordinate/members/new.
 func (s *Server) handleNewMember(c echo.Context) error {
 	return s.renderMemberForm(c, http.StatusOK, nil, memberForm{Country: "US", Language: s.translator(c).lang}, nil)
 }
 
+// handleCreateMember serves POST /coordinate/members.
 func (s *Server) handleCreateMember(c echo.Context) error {
 	var f memberForm
 	if err := c.Bind(&f); err != nil {
@@ -194,6 +197,7 @@ func (s *Server) pathMember(c echo.Context) (*signon.Member, error) {
 	return s.db.MemberByID(c.Request().Context(), id)
 }
 
+// handleEditMember serves GET /coordinate/members/:id/edit.
 func (s *Server) handleEditMember(c echo.Context) error {
 	m, err := s.pathMember(c)
 	if err != nil {
@@ -202,6 +206,7 @@ func (s *Server) handleEditMember(c echo.Context) error {
 	return s.renderMemberForm(c, http.StatusOK, m, memberFormOf(m), nil)
 }
 
+// handleUpdateMember serves POST /coordinate/members/:id.
 func (s *Server) handleUpdateMember(c echo.Context) error {
 	stored, err := s.pathMember(c)
 	if err != nil {
@@ -224,6 +229,7 @@ func (s *Server) handleUpdateMember(c echo.Context) error {
 	return redirect(c, "/coordinate/members?done=saved")
 }
 
+// handleDeleteMember serves POST /coordinate/members/:id/delete.
 func (s *Server) handleDeleteMember(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {

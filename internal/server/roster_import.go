@@ -43,10 +43,13 @@ func (s *Server) renderImport(c echo.Context, status int, data memberImportPage)
 	return s.render(c, status, "roster_import", data)
 }
 
+// handleMemberImportForm serves GET /coordinate/members/import.
 func (s *Server) handleMemberImportForm(c echo.Context) error {
 	return s.renderImport(c, http.StatusOK, memberImportPage{})
 }
 
+// handleMemberImport serves POST /coordinate/members/import.
+//
 // handleMemberImport previews an uploaded or pasted file and, when the preview
 // was confirmed (confirm=1) and every row is still valid, imports it.
 func (s *Server) handleMemberImport(c echo.Context) error {

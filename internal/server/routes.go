@@ -14,7 +14,7 @@ import (
 // (no cookies, so no CSRF), the public pages and sign form, and the
 // coordinators' pages behind a login.
 func (s *Server) addRoutes(e *echo.Echo) {
-	e.Use(middleware.Recover(), s.countRequests, s.logRequests(), securityHeaders, bodyLimit())
+	e.Use(middleware.Recover(), s.countRequests, s.logRequests(), s.securityHeaders, bodyLimit())
 	s.addMetricsRoute(e) // metrics.go: only when a token guards it
 
 	e.GET("/healthz", s.handleHealthz)
@@ -23,7 +23,7 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheFor(3600, http.FileServerFS(static)))))
 	e.GET("/static/logo", s.handleLogo)
 	// The printed statement's PDF is a download like the lists: no cookies.
-	e.GET("/s/:slug/statement.pdf", s.handleStatementPDF)
+	e.GET("/s/:slug/statement.pdf", s.handleStatementPDF, fileDownload)
 
 	// Public reads are the same bytes for everyone, shared by the caches
 	// in front and kept a second in memory (page_cache.go).
@@ -44,10 +44,10 @@ func (s *Server) addRoutes(e *echo.Echo) {
 
 	// Downloads of the signatory list, public ones without cookies; a few
 	// at a time, since each holds a database connection while it streams.
-	exports := exportLimit(exportSlots, exportWait)
-	api.GET("/statements/:slug/signatures.json", s.apiSignaturesJSON, exports)
-	e.GET("/s/:slug/signatories.csv", s.handleSignatoriesCSV, exports)
-	e.GET("/s/:slug/signatories.json", s.handleSignatoriesJSON, apiOnly, exports)
+	exports := s.exports.limit
+	api.GET("/statements/:slug/signatures.json", s.apiSignaturesJSON, fileDownload, exports)
+	e.GET("/s/:slug/signatories.csv", s.handleSignatoriesCSV, fileDownload, exports)
+	e.GET("/s/:slug/signatories.json", s.handleSignatoriesJSON, apiOnly, fileDownload, exports)
 
 	// The public pages: shared bytes without cookies for visitors, a
 	// private page with the session and its CSRF token for someone signed
@@ -56,7 +56,7 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	public := e.Group("", s.publicPage(s.csrf(), s.loadSession))
 	public.GET("/", s.handleHome)
 	public.GET("/s/:slug", s.handleStatement)
-	public.GET("/s/:slug/print", s.handlePrint)
+	public.GET("/s/:slug/print", s.handlePrint, s.prints.limit)
 	public.GET("/s/:slug/versions/:n", s.handleStatementVersion)
 	e.POST("/s/:slug/sign", s.handleSign, s.sameOrigin, s.loadSession)
 	e.GET("/language/:lang", s.handleLanguage)
@@ -91,8 +91,8 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.GET("/statements/:id/translation", s.handleTranslationForm)
 	coord.POST("/statements/:id/translation", s.handleSaveTranslation)
 	coord.POST("/statements/:id/signatures/:sid/status", s.handleSignatureStatus)
-	coord.GET("/statements/:id/signatures.csv", s.handleSignaturesCSV, exports)
-	coord.GET("/statements/:id/signatures.json", s.handleSignaturesJSON, exports)
+	coord.GET("/statements/:id/signatures.csv", s.handleSignaturesCSV, fileDownload, exports)
+	coord.GET("/statements/:id/signatures.json", s.handleSignaturesJSON, fileDownload, exports)
 	coord.GET("/outbox", s.handleOutbox)
 	coord.GET("/outbox/:id", s.handleOutboxEmail)
 	// Review (review.go, signature_import.go) and the audit trail (audit.go).

@@ -26,8 +26,15 @@ import (
 // Config is what the server needs to know about its deployment.
 type Config struct {
 	// BaseURL is the public address, such as https://sign.example.org;
-	// an https address makes cookies Secure.
+	// an https address makes cookies Secure. Every absolute link, in
+	// emails above all, is built on it (signon.Site), never on a
+	// request's Host.
 	BaseURL string
+	// LocalURL is where links point when there is no BaseURL: in
+	// development, the address the server listens on on its own
+	// machine, such as http://localhost:8080. ListenAndServe fills it
+	// in from its listener when both are empty.
+	LocalURL string
 	// Coalition is the name shown in the page header.
 	Coalition string
 	// Logo is the coalition's logo for the letterhead of the printed
@@ -38,8 +45,9 @@ type Config struct {
 	// may come at once, so a meeting on one Wi-Fi can sign together. The
 	// database keeps the count, so it holds across instances.
 	SignLimit int
-	// TrustedProxies are the networks whose X-Forwarded-For is believed.
-	// Without any, the client IP is the connection's address.
+	// TrustedProxies are the networks whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed. Without any, the client IP is the
+	// connection's address and the scheme the connection's.
 	TrustedProxies []*net.IPNet
 	// SetupToken, while no account exists, lets the holder of the
 	// first-run link create the first admin. Empty turns setup off.
@@ -94,10 +102,13 @@ type Server struct {
 	emails    emailTemplates // email.go
 	bundle    *i18n.Bundle
 	log       *slog.Logger
+	site      signon.Site // every absolute link is on it
 	md        *markdown
 	pdfs      pdfCache      // print.go
 	pages     *pageCache    // page_cache.go
 	passwords *passwordGate // passwords.go
+	exports   *workSlots    // limits.go
+	prints    *workSlots
 }
 
 // New builds the server on db, whose schema must be current.
@@ -136,8 +147,15 @@ func New(cfg Config, db Services) (*Server, error) {
 		cfg.PasswordWait = passwordWait
 	}
 	s := &Server{cfg: cfg, db: db, templates: tmpls, emails: emails, bundle: bundle, log: cfg.Logger, md: newMarkdown()}
+	s.site = signon.NewSite(cfg.BaseURL)
+	if cfg.BaseURL == "" {
+		s.site = signon.NewSite(cfg.LocalURL)
+	}
 	s.pages = newPageCache(cfg.PageCache, s.now)
 	s.passwords = newPasswordGate(cfg.PasswordHashes, cfg.PasswordWait)
+	s.exports = newWorkSlots(exportSlots, exportWait, errExportBusy)
+	s.prints = newWorkSlots(printSlots, printWait, errPrintBusy)
+	s.pdfs.renders = newWorkSlots(pdfSlots, printWait, errPrintBusy)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -189,6 +207,11 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 	if err != nil {
 		return err
 	}
+	// Decided here, before the first request, and never from one.
+	if s.cfg.BaseURL == "" && s.cfg.LocalURL == "" {
+		s.cfg.LocalURL = LocalURL(ln.Addr().String())
+		s.site = signon.NewSite(s.cfg.LocalURL)
+	}
 	srv := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -214,6 +237,20 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 	return nil
 }
 
+// LocalURL is the address to open in a browser on this machine for a
+// listening address: a server listening on every interface (":8080") is
+// reached at localhost.
+func LocalURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
 
 func (s *Server) translator(c echo.Context) *translator {
@@ -227,6 +264,36 @@ func (s *Server) translator(c echo.Context) *translator {
 
 func (s *Server) secureCookies() bool {
 	return strings.HasPrefix(s.cfg.BaseURL, "https://")
+}
+
+// overHTTPS reports whether the request came over HTTPS: to this server
+// itself, or to a trusted proxy that says so in X-Forwarded-Proto. Echo's
+// c.Scheme() would believe that header from anyone.
+func (s *Server) overHTTPS(c echo.Context) bool {
+	r := c.Request()
+	if r.TLS != nil {
+		return true
+	}
+	return s.fromTrustedProxy(r) && strings.EqualFold(r.Header.Get(echo.HeaderXForwardedProto), "https")
+}
+
+// fromTrustedProxy reports whether the connection comes from one of the
+// trusted proxies.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return false
+	}
+	for _, n := range s.cfg.TrustedProxies {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // ipExtractor believes X-Forwarded-For only from the trusted proxies;

@@ -61,16 +61,6 @@ func (p *statementPage) Share() *shareMeta {
 	return m
 }
 
-// siteURL is path on the public address, or, when none is configured
-// (development), on the address the request came to: a widget and a
-// feed are read from elsewhere, so their links must be absolute.
-func (s *Server) siteURL(c echo.Context, path string) string {
-	if s.cfg.BaseURL != "" {
-		return s.absoluteURL(path)
-	}
-	return c.Scheme() + "://" + c.Request().Host + path
-}
-
 // framable lets other sites put the response in an <iframe>. It runs
 // after securityHeaders, replacing only what concerns framing, so every
 // other route keeps the site's policy.
@@ -92,6 +82,8 @@ type embedPage struct {
 	StatementURL string
 }
 
+// handleEmbed serves GET /s/:slug/embed.
+//
 // handleEmbed serves the widget that other sites frame. It speaks the
 // statement's language (the title it shows is in that language) unless
 // ?lang= asks otherwise, and sets no cookie, so caches may share it.
@@ -117,7 +109,7 @@ func (s *Server) handleEmbed(c echo.Context) error {
 	p.NoIndex = true
 	data := embedPage{
 		page: p, St: st, Effective: st.EffectiveStatus(s.now()), Count: counts[st.ID],
-		StatementURL: s.siteURL(c, "/s/"+st.Slug),
+		StatementURL: s.absoluteURL("/s/" + st.Slug),
 	}
 	var buf bytes.Buffer
 	if err := s.templates["embed"].ExecuteTemplate(&buf, "embed", data); err != nil {
@@ -142,6 +134,8 @@ type oembedResponse struct {
 	CacheAge     int    `json:"cache_age"`
 }
 
+// handleOEmbed serves GET /oembed.
+//
 // handleOEmbed tells a site that was given a statement's address how to
 // embed it: the widget in an iframe, no larger than maxwidth × maxheight.
 func (s *Server) handleOEmbed(c echo.Context) error {
@@ -172,11 +166,11 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	src := s.siteURL(c, "/s/"+st.Slug+"/embed")
+	src := s.absoluteURL("/s/" + st.Slug + "/embed")
 	frame := fmt.Sprintf(`<iframe src="%s" width="%d" height="%d" title="%s" loading="lazy" style="border:0;max-width:100%%"></iframe>`,
 		html.EscapeString(src), width, height, html.EscapeString(st.Title))
 	return c.JSON(http.StatusOK, oembedResponse{
-		Version: "1.0", Type: "rich", ProviderName: s.cfg.Coalition, ProviderURL: s.siteURL(c, "/"),
+		Version: "1.0", Type: "rich", ProviderName: s.cfg.Coalition, ProviderURL: s.absoluteURL("/"),
 		Title: st.Title, HTML: frame, Width: width, Height: height, CacheAge: 60,
 	})
 }
@@ -189,7 +183,7 @@ func (s *Server) statementSlugOf(c echo.Context, raw string) (string, bool) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return "", false
 	}
-	site, err := url.Parse(s.siteURL(c, "/s/"))
+	site, err := url.Parse(s.absoluteURL("/s/"))
 	if err != nil || !strings.EqualFold(u.Host, site.Host) {
 		return "", false
 	}

@@ -48,6 +48,7 @@ func (s *Server) newImportPage(c echo.Context, st *signon.Statement) importPage 
 		Columns: signon.SignatureColumns, MaxRows: signon.MaxImportRows, MaxMB: signon.MaxImportBytes >> 20}
 }
 
+// handleImportForm serves GET /coordinate/statements/:id/import.
 func (s *Server) handleImportForm(c echo.Context) error {
 	st, err := s.pathStatement(c)
 	if err != nil {
@@ -61,6 +62,8 @@ func errNoFile() error {
 	return signon.KeyedError(signon.EINVALID, "review.import.error.no_file", "Choose a CSV file to import.")
 }
 
+// handleImportPreview serves POST /coordinate/statements/:id/import.
+//
 // handleImportPreview validates an uploaded file and shows every row with
 // its problems, and the confirmation when there are none.
 func (s *Server) handleImportPreview(c echo.Context) error {
@@ -91,6 +94,8 @@ func (s *Server) handleImportPreview(c echo.Context) error {
 	return s.render(c, status, "review_import", data)
 }
 
+// handleImportConfirm serves POST /coordinate/statements/:id/import/confirm.
+//
 // handleImportConfirm validates the previewed file again and imports all
 // of it, or shows the preview again with what now stands in the way.
 func (s *Server) handleImportConfirm(c echo.Context) error {

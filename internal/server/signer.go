@@ -24,8 +24,8 @@ import (
 type signerEmail struct {
 	Statement    string // the title, in the signer's language where the statement has a text in it
 	Organization string
-	ConfirmPath  string // only in the confirm email
-	ManagePath   string
+	ConfirmLink  string // only in the confirm email
+	ManageLink   string
 	Status       signon.SignatureStatus
 }
 
@@ -42,15 +42,15 @@ func (s *Server) signerMail(c echo.Context, st *signon.Statement, sig *signon.Si
 	}
 	manage := NewToken()
 	tokens := []*signon.SignatureToken{signon.NewSignatureToken(hashToken(manage), signon.TokenManage, now)}
-	data := signerEmail{Statement: shown[0].Title, Organization: sig.Name(), ManagePath: "/my/" + manage, Status: sig.Status}
+	data := signerEmail{Statement: shown[0].Title, Organization: sig.Name(), ManageLink: s.site.ManageLink(manage), Status: sig.Status}
 	kind := signon.EmailSignatureManaged
 	if sig.Status == signon.SignatureUnconfirmed {
 		confirm := NewToken()
 		tokens = append(tokens, signon.NewSignatureToken(hashToken(confirm), signon.TokenConfirm, now))
-		data.ConfirmPath = "/confirm/" + confirm
+		data.ConfirmLink = s.site.ConfirmLink(confirm)
 		kind = signon.EmailConfirm
 	}
-	e, err := s.composeEmail(c, kind, sig.Language, sig.Email, data)
+	e, err := s.composeEmail(kind, sig.Language, sig.Email, data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -225,6 +225,8 @@ type confirmPage struct {
 	Sig *signon.Signature
 }
 
+// handleConfirmPage serves GET /confirm/:token.
+//
 // handleConfirmPage shows what the signer is about to confirm. It
 // changes nothing: mail scanners follow the links in emails.
 func (s *Server) handleConfirmPage(c echo.Context) error {
@@ -237,6 +239,8 @@ func (s *Server) handleConfirmPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "confirm", confirmPage{page: p, St: shown, Sig: sig})
 }
 
+// handleConfirm serves POST /confirm/:token.
+//
 // handleConfirm confirms the signature and shows the statement with the
 // thank-you its new status earns.
 func (s *Server) handleConfirm(c echo.Context) error {
@@ -257,6 +261,8 @@ type resendForm struct {
 	Statement string `form:"statement"`
 }
 
+// handleResend serves POST /confirm/resend.
+//
 // handleResend sends the confirmation again to every signature awaiting
 // it with the address typed (of one statement, when the form names it).
 // The answer is the same whether there are any, none, or the limit of
@@ -365,6 +371,8 @@ func (s *Server) mySignature(c echo.Context, sig *signon.Signature, st, shown *s
 	return &mySignaturePage{statementPage: sp, Sig: sig, Token: c.Param("token"), Editable: s.editable(st, sig)}
 }
 
+// handleMySignature serves GET /my/:token.
+//
 // handleMySignature shows the signer their signature and, while it can
 // change, the forms to correct or withdraw it.
 func (s *Server) handleMySignature(c echo.Context) error {
@@ -381,6 +389,8 @@ func (s *Server) handleMySignature(c echo.Context) error {
 	return s.render(c, http.StatusOK, "my_signature", data)
 }
 
+// handleUpdateMySignature serves POST /my/:token.
+//
 // handleUpdateMySignature saves the signer's correction; a refused one
 // shows the form again with what was typed and why.
 func (s *Server) handleUpdateMySignature(c echo.Context) error {
@@ -410,6 +420,8 @@ func (s *Server) handleUpdateMySignature(c echo.Context) error {
 	return redirect(c, "/my/"+c.Param("token")+"?saved=1")
 }
 
+// handleWithdrawPage serves GET /my/:token/withdraw.
+//
 // handleWithdrawPage asks the signer to confirm the withdrawal.
 func (s *Server) handleWithdrawPage(c echo.Context) error {
 	sig, st, shown, err := s.signerLink(c, signon.TokenManage)
@@ -422,6 +434,8 @@ func (s *Server) handleWithdrawPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "my_withdraw", s.mySignature(c, sig, st, shown, formOf(sig), nil))
 }
 
+// handleWithdraw serves POST /my/:token/withdraw.
+//
 // handleWithdraw withdraws the signature: it leaves the public list and
 // the counts at once.
 func (s *Server) handleWithdraw(c echo.Context) error {

@@ -177,6 +177,7 @@ func (s *Server) renderTranslationForm(c echo.Context, status int, st *signon.St
 	return s.render(c, status, "coordinate_translation", data)
 }
 
+// handleTranslationForm serves GET /coordinate/statements/:id/translation.
 func (s *Server) handleTranslationForm(c echo.Context) error {
 	st, err := s.editableStatement(c)
 	if err != nil {
@@ -193,6 +194,7 @@ func (s *Server) handleTranslationForm(c echo.Context) error {
 	return s.renderTranslationForm(c, http.StatusOK, st, f, nil)
 }
 
+// handleSaveTranslation serves POST /coordinate/statements/:id/translation.
 func (s *Server) handleSaveTranslation(c echo.Context) error {
 	st, err := s.editableStatement(c)
 	if err != nil {

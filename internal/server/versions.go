@@ -10,7 +10,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -46,7 +45,8 @@ func (s *Server) addRecord(c echo.Context, data *statementPage) error {
 	data.Record = sec
 	if sec.Published {
 		sec.Digest = st.RecordSHA256
-		sec.RecordURL = s.publicBase(c) + "/api/v1/statements/" + st.Slug + "/record"
+		// Absolute, so the command to check the record can be copied as it is.
+		sec.RecordURL = s.absoluteURL("/api/v1/statements/" + st.Slug + "/record")
 	}
 	if st.Version < 2 {
 		return nil
@@ -69,16 +69,6 @@ func versionURL(slug string, n int) string {
 	return "/s/" + slug + "/versions/" + strconv.Itoa(n)
 }
 
-// publicBase is the site's public address: the configured one, or else
-// the one this request came to, so the command to check the record can
-// be copied as it is.
-func (s *Server) publicBase(c echo.Context) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimSuffix(s.cfg.BaseURL, "/")
-	}
-	return c.Scheme() + "://" + c.Request().Host
-}
-
 // --- One older version ---
 
 type versionPage struct {
@@ -92,6 +82,8 @@ type versionPage struct {
 
 var errVersionNotFound = signon.KeyedError(signon.ENOTFOUND, "versions.error.not_found", "This statement has no such version.")
 
+// handleStatementVersion serves GET /s/:slug/versions/:n.
+//
 // handleStatementVersion shows the text of one version of a statement, as
 // those who signed it read it. The current version is the statement's
 // own page.
