@@ -73,16 +73,15 @@ func FuzzSignatureRequest(f *testing.F) {
 	})
 }
 
-// unsafeURL reports whether a link's address would run script or carry
-// a document of its own, read as a browser reads it: control characters
-// and spaces inside the scheme are ignored.
+// unsafeURL reports whether a link's address, an attribute's value as
+// the HTML parser decoded it, would run script or carry a document of its
+// own, read as a browser's URL parser reads it: control
+// characters and spaces around it are dropped, and tabs and line breaks
+// anywhere. Another control character inside the scheme ("java\x01script:")
+// makes it no scheme at all.
 func unsafeURL(v string) bool {
-	v = strings.ToLower(strings.Map(func(r rune) rune {
-		if r <= ' ' || r == 0x7f {
-			return -1
-		}
-		return r
-	}, html.UnescapeString(v)))
+	v = strings.TrimFunc(v, func(r rune) bool { return r <= ' ' })
+	v = strings.ToLower(strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(v))
 	for _, scheme := range []string{"javascript:", "vbscript:", "data:", "livescript:"} {
 		if strings.HasPrefix(v, scheme) {
 			return true
