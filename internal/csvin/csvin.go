@@ -67,8 +67,9 @@ func (e *Error) Error() string {
 type Row struct {
 	Number int
 	// Extra is set when the row has text in cells beyond the header's
-	// columns: a problem of that row, which the caller reports with the
-	// others of the row rather than refusing the whole file.
+	// columns, or under a header cell left empty, which would otherwise
+	// be dropped unseen: a problem of that row, which the caller reports
+	// with the others of the row rather than refusing the whole file.
 	Extra bool
 	cells map[string]string
 }
@@ -156,9 +157,9 @@ func Read(r io.Reader, columns, required []string, lim Limits) (*Table, error) {
 				blank = false
 			}
 			switch {
-			case i >= len(index):
+			case i >= len(index) || index[i] == "":
 				row.Extra = row.Extra || cell != ""
-			case index[i] != "":
+			default:
 				row.cells[index[i]] = cell
 			}
 		}

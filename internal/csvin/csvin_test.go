@@ -40,6 +40,8 @@ func TestRead(t *testing.T) {
 		{"QuotedQuotes", "name\n\"Casa \"\"La Raza\"\"\"\n", []string{"name"}, []row{{"name": `Casa "La Raza"`}}, []int{2}, nil},
 		{"ExtraCells", "name\nCasa\nRed,NM\nCentro, \n", []string{"name"},
 			[]row{{"name": "Casa"}, {"name": "Red"}, {"name": "Centro"}}, []int{2, 3, 4}, []bool{false, true, false}},
+		{"TextUnderEmptyHeader", "name,,state\nCasa,x,TX\nRed, ,NM\n,00\n", []string{"name", "state"},
+			[]row{{"name": "Casa", "state": "TX"}, {"name": "Red", "state": "NM"}, {"name": ""}}, []int{2, 3, 4}, []bool{true, false, true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tab, err := csvin.Read(strings.NewReader(tc.in), columns, required, limits)

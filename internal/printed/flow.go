@@ -38,6 +38,19 @@ type line struct {
 	width float64
 }
 
+// printable replaces the characters beyond the Basic Multilingual
+// Plane, such as emoji, with U+FFFD: the PDF library's Unicode fonts map
+// only that plane and panic on the others, and the Go fonts have no
+// glyphs there anyway. A signatory named "🌎 Red" prints as "� Red".
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > 0xFFFF {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
 // layout breaks spans into lines at most width wide. It is linear in the
 // length of the text (the PDF library's own Write is quadratic in the
 // length of a paragraph, which a long letter would feel).
@@ -65,7 +78,7 @@ func (d *doc) layout(spans []span, width float64) []line {
 			if end < 0 {
 				end = len(rest)
 			}
-			text := rest[:end]
+			text := printable(rest[:end])
 			rest = rest[end:]
 			words = append(words, word{text: text, style: sp.style, width: d.pdf.GetStringWidth(text),
 				space: space, spaceBefore: pendingSpace})

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -80,7 +81,7 @@ func TestAccounts_InviteAcceptDisable(t *testing.T) {
 
 		res := admin.get("/coordinate/accounts")
 		assertStatus(t, res, http.StatusOK)
-		assertContains(t, res.Body, `href="/coordinate/accounts"`, "admin@example.org", "Administrator", "Invite someone",
+		pageHas(t, html.UnescapeString(res.Body), `href="/coordinate/accounts"`, "admin@example.org", "Administrator", "Invite someone",
 			`action="/coordinate/accounts/invitations"`, `name="_csrf"`)
 		assertAccountsTranslated(t, res.Body)
 
@@ -92,8 +93,8 @@ func TestAccounts_InviteAcceptDisable(t *testing.T) {
 		if m.To[0] != "luz@example.org" || m.Language != "es" || !strings.Contains(m.Subject, "Tu invitación") {
 			t.Errorf("email to %v in %q: %q", m.To, m.Language, m.Subject)
 		}
-		assertContains(t, m.Text, "Test admin te invitó a Test Coalition", "coordinación", "8 de noviembre de 2026")
-		assertContains(t, m.HTML, "Crear mi cuenta")
+		pageHas(t, html.UnescapeString(m.Text), "Test admin te invitó a Test Coalition", "coordinación", "8 de noviembre de 2026")
+		pageHas(t, html.UnescapeString(m.HTML), "Crear mi cuenta")
 		link := m.Link("/invite/")
 		if !strings.HasPrefix(link, "http://signon.test/invite/") {
 			t.Fatalf("link %q, want an absolute link on the public address", link)
@@ -101,21 +102,21 @@ func TestAccounts_InviteAcceptDisable(t *testing.T) {
 		path := urlPath(t, link)
 
 		res = admin.get("/coordinate/accounts?done=invited")
-		assertContains(t, res.Body, "Invitation sent.", "Pending invitations", "luz@example.org")
+		pageHas(t, html.UnescapeString(res.Body), "Invitation sent.", "Pending invitations", "luz@example.org")
 
 		// Accepting: the form keeps the name when the passwords differ.
 		luz := app.client(t)
 		res = luz.get(path)
 		assertStatus(t, res, http.StatusOK)
-		assertContains(t, res.Body, "Create your account", "luz@example.org", "a coordinator", `name="password_confirm"`)
+		pageHas(t, html.UnescapeString(res.Body), "Create your account", "luz@example.org", "a coordinator", `name="password_confirm"`)
 		assertAccountsTranslated(t, res.Body)
 		res = luz.postForm(path, url.Values{"name": {"Luz Pérez"}, "password": {"a long password 1"}, "password_confirm": {"a long password 2"}})
 		assertStatus(t, res, http.StatusUnprocessableEntity)
-		assertContains(t, res.Body, "The two passwords do not match.", `value="Luz Pérez"`)
-		assertNotContains(t, res.Body, "a long password 1")
+		pageHas(t, html.UnescapeString(res.Body), "The two passwords do not match.", `value="Luz Pérez"`)
+		pageLacks(t, html.UnescapeString(res.Body), "a long password 1")
 		res = luz.postForm(path, url.Values{"name": {"Luz Pérez"}, "password": {"short"}, "password_confirm": {"short"}})
 		assertStatus(t, res, http.StatusUnprocessableEntity)
-		assertContains(t, res.Body, "Use at least 10 characters.", `value="Luz Pérez"`)
+		pageHas(t, html.UnescapeString(res.Body), "Use at least 10 characters.", `value="Luz Pérez"`)
 
 		res = luz.postForm(path, url.Values{"name": {"Luz Pérez"}, "password": {"a long password 1"}, "password_confirm": {"a long password 1"}})
 		assertStatus(t, res, http.StatusSeeOther)
@@ -132,15 +133,15 @@ func TestAccounts_InviteAcceptDisable(t *testing.T) {
 
 		// A coordinator manages statements, not accounts.
 		res = luz.get("/coordinate")
-		assertNotContains(t, res.Body, `href="/coordinate/accounts"`)
+		pageLacks(t, html.UnescapeString(res.Body), `href="/coordinate/accounts"`)
 		res = luz.get("/coordinate/accounts")
 		assertStatus(t, res, http.StatusForbidden)
-		assertContains(t, res.Body, "Only administrators can manage accounts.")
+		pageHas(t, html.UnescapeString(res.Body), "Only administrators can manage accounts.")
 
 		// The link worked once.
 		for _, res := range []*response{app.client(t).get(path), app.client(t).postForm(path, url.Values{"name": {"X"}, "password": {"a long password 3"}, "password_confirm": {"a long password 3"}})} {
 			assertStatus(t, res, http.StatusNotFound)
-			assertContains(t, res.Body, "This invitation link cannot be used")
+			pageHas(t, html.UnescapeString(res.Body), "This invitation link cannot be used")
 		}
 
 		// Disabling ends Luz's session at once; she cannot log in.
@@ -153,7 +154,7 @@ func TestAccounts_InviteAcceptDisable(t *testing.T) {
 		res = app.client(t).postForm("/login", url.Values{"email": {"luz@example.org"}, "password": {"a long password 1"}})
 		assertStatus(t, res, http.StatusUnauthorized)
 		res = admin.get("/coordinate/accounts?done=disabled")
-		assertContains(t, res.Body, "Account disabled.", "Disabled", `action="/coordinate/accounts/`+strconv.FormatInt(id, 10)+`/enable"`)
+		pageHas(t, html.UnescapeString(res.Body), "Account disabled.", "Disabled", `action="/coordinate/accounts/`+strconv.FormatInt(id, 10)+`/enable"`)
 
 		res = admin.postForm("/coordinate/accounts/"+strconv.FormatInt(id, 10)+"/enable", nil)
 		assertStatus(t, res, http.StatusSeeOther)
@@ -175,14 +176,14 @@ func TestAccounts_Errors(t *testing.T) {
 		t.Run("EmailHasAccount", func(t *testing.T) {
 			res := admin.postForm("/coordinate/accounts/invitations", url.Values{"email": {"Ana@example.org"}, "role": {"admin"}, "language": {"es"}})
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, "An account with this email already exists.", `id="email-error"`, "This is already in use.",
+			pageHas(t, html.UnescapeString(res.Body), "An account with this email already exists.", `id="email-error"`, "This is already in use.",
 				`value="Ana@example.org"`, `value="admin" checked`, `value="es" lang="es" selected`)
 		})
 
 		t.Run("Invalid", func(t *testing.T) {
 			res := admin.postForm("/coordinate/accounts/invitations", url.Values{"email": {"not an email"}, "role": {"owner"}, "language": {"fr"}})
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "Enter a valid email address", `value="not an email"`, `id="role-error"`, `id="language-error"`, `href="#email"`)
+			pageHas(t, html.UnescapeString(res.Body), "Enter a valid email address", `value="not an email"`, `id="role-error"`, `id="language-error"`, `href="#email"`)
 			assertAccountsTranslated(t, res.Body)
 		})
 
@@ -191,7 +192,7 @@ func TestAccounts_Errors(t *testing.T) {
 			defer func() { admin.lang = "" }()
 			res := admin.postForm("/coordinate/accounts/invitations", url.Values{"email": {""}, "role": {"coordinator"}, "language": {"en"}})
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "Correo de la persona", "Este campo es obligatorio.")
+			pageHas(t, html.UnescapeString(res.Body), "Correo de la persona", "Este campo es obligatorio.")
 			assertAccountsTranslated(t, res.Body)
 		})
 
@@ -203,10 +204,10 @@ func TestAccounts_Errors(t *testing.T) {
 			}
 			res := app.client(t).get(first)
 			assertStatus(t, res, http.StatusNotFound)
-			assertContains(t, res.Body, "This invitation link cannot be used")
+			pageHas(t, html.UnescapeString(res.Body), "This invitation link cannot be used")
 			res = app.client(t).get(second)
 			assertStatus(t, res, http.StatusOK)
-			assertContains(t, res.Body, "an administrator")
+			pageHas(t, html.UnescapeString(res.Body), "an administrator")
 			res = admin.get("/coordinate/accounts")
 			if n := strings.Count(res.Body, "<th scope=\"row\">mar@example.org</th>"); n != 1 {
 				t.Errorf("mar@example.org listed %d times among pending invitations, want 1", n)
@@ -220,11 +221,11 @@ func TestAccounts_Errors(t *testing.T) {
 			res = app.client(t).get(link)
 			assertStatus(t, res, http.StatusNotFound)
 			res = admin.get("/coordinate/accounts?done=revoked")
-			assertContains(t, res.Body, "Invitation withdrawn.")
-			assertNotContains(t, res.Body, "sol@example.org")
+			pageHas(t, html.UnescapeString(res.Body), "Invitation withdrawn.")
+			pageLacks(t, html.UnescapeString(res.Body), "sol@example.org")
 			res = admin.postForm("/coordinate/accounts/invitations/revoke", url.Values{"email": {"sol@example.org"}})
 			assertStatus(t, res, http.StatusNotFound)
-			assertContains(t, res.Body, "There is no pending invitation for this email.")
+			pageHas(t, html.UnescapeString(res.Body), "There is no pending invitation for this email.")
 		})
 
 		t.Run("UnknownLink", func(t *testing.T) {
@@ -232,14 +233,14 @@ func TestAccounts_Errors(t *testing.T) {
 			c.lang = "es"
 			res := c.get("/invite/" + strings.Repeat("x", 43))
 			assertStatus(t, res, http.StatusNotFound)
-			assertContains(t, res.Body, "Este enlace de invitación no se puede usar")
+			pageHas(t, html.UnescapeString(res.Body), "Este enlace de invitación no se puede usar")
 		})
 
 		t.Run("NotOneself", func(t *testing.T) {
 			id := accountID(t, app, "admin@example.org")
 			res := admin.postForm("/coordinate/accounts/"+strconv.FormatInt(id, 10)+"/disable", nil)
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, "You cannot disable your own account.")
+			pageHas(t, html.UnescapeString(res.Body), "You cannot disable your own account.")
 			if !authLoggedIn(t, admin) {
 				t.Error("the admin was logged out")
 			}
@@ -259,10 +260,10 @@ func TestAccounts_Errors(t *testing.T) {
 			app.Clock.Set(app.Clock.Now().Add(signon.InvitationLifetime))
 			res := app.client(t).get(link)
 			assertStatus(t, res, http.StatusNotFound)
-			assertContains(t, res.Body, "This invitation link cannot be used")
+			pageHas(t, html.UnescapeString(res.Body), "This invitation link cannot be used")
 			// Sessions last as long as invitations: another admin looks.
 			res = app.loginAs(t, "admin2@example.org", signon.RoleAdmin).get("/coordinate/accounts")
-			assertContains(t, res.Body, "Expired")
+			pageHas(t, html.UnescapeString(res.Body), "Expired")
 		})
 	})
 }
@@ -290,7 +291,7 @@ func TestLogin_Throttle(t *testing.T) {
 			if got := res.Header.Get("Retry-After"); got != "60" {
 				t.Errorf("Retry-After %q, want 60", got)
 			}
-			assertContains(t, res.Body, "Too many failed logins.", "November 1, 2026 15:01 UTC", "about 1 minute)", `value="ana@example.org"`)
+			pageHas(t, html.UnescapeString(res.Body), "Too many failed logins.", "November 1, 2026 15:01 UTC", "about 1 minute)", `value="ana@example.org"`)
 			// Even the right password is refused during the lock, and it
 			// does not count as another failure.
 			app.Clock.Set(app.Clock.Now().Add(30 * time.Second))
@@ -356,7 +357,7 @@ func TestLogin_Throttle(t *testing.T) {
 				}
 			}
 			assertStatus(t, res, http.StatusTooManyRequests)
-			assertContains(t, res.Body, "Demasiados intentos fallidos", "1 de noviembre de 2026 15:01 UTC")
+			pageHas(t, html.UnescapeString(res.Body), "Demasiados intentos fallidos", "1 de noviembre de 2026 15:01 UTC")
 			// The address is locked for every account, the right password too.
 			res = loginAttempt(app.client(t), "ana@example.org", password)
 			assertStatus(t, res, http.StatusTooManyRequests)

@@ -388,7 +388,7 @@ func TestAPI_Sign(t *testing.T) {
 		if !strings.Contains(res.Body, `"manage_url":`) {
 			t.Errorf("body %s names no manage_url", res.Body)
 		}
-		pubHas(t, c.get(strings.TrimPrefix(signed.ManageURL, "http://signon.test")).Body, "Your signature", "Correct your signature")
+		pageHas(t, c.get(strings.TrimPrefix(signed.ManageURL, "http://signon.test")).Body, "Your signature", "Correct your signature")
 		if n := len(signerEmails(t, app, st)); n != 0 {
 			t.Errorf("%d emails queued, want none", n)
 		}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,7 +48,7 @@ func TestAuth_Login(t *testing.T) {
 		t.Run("Form", func(t *testing.T) {
 			res := app.client(t).get("/login")
 			assertStatus(t, res, http.StatusOK)
-			assertContains(t, res.Body, `action="/login"`, `name="_csrf"`, `name="password"`, "Coordinator login")
+			pageHas(t, html.UnescapeString(res.Body), `action="/login"`, `name="_csrf"`, `name="password"`, "Coordinator login")
 		})
 
 		t.Run("Success", func(t *testing.T) {
@@ -85,9 +86,9 @@ func TestAuth_Login(t *testing.T) {
 					c := app.client(t)
 					res := c.postForm("/login", url.Values{"email": {tc.email}, "password": {tc.password}, "next": {"/coordinate/statements/new"}})
 					assertStatus(t, res, http.StatusUnauthorized)
-					assertContains(t, res.Body, failed, `value="`+tc.email+`"`, `value="/coordinate/statements/new"`)
+					pageHas(t, html.UnescapeString(res.Body), failed, `value="`+tc.email+`"`, `value="/coordinate/statements/new"`)
 					if tc.password != "" {
-						assertNotContains(t, res.Body, tc.password)
+						pageLacks(t, html.UnescapeString(res.Body), tc.password)
 					}
 					if authSessionCookie(c) != "" {
 						t.Error("a failed login set a session cookie")
@@ -116,7 +117,7 @@ func TestAuth_Login(t *testing.T) {
 			}
 			res := app.client(t).postForm("/login", url.Values{"email": {"gone@example.org"}, "password": {password}})
 			assertStatus(t, res, http.StatusUnauthorized)
-			assertContains(t, res.Body, "That email and password do not match an account.")
+			pageHas(t, html.UnescapeString(res.Body), "That email and password do not match an account.")
 		})
 
 		t.Run("Spanish", func(t *testing.T) {
@@ -124,7 +125,7 @@ func TestAuth_Login(t *testing.T) {
 			c.lang = "es"
 			res := c.postForm("/login", url.Values{"email": {"ana@example.org"}, "password": {"nope"}})
 			assertStatus(t, res, http.StatusUnauthorized)
-			assertContains(t, res.Body, "Ese correo y esa contraseña no corresponden a ninguna cuenta.")
+			pageHas(t, html.UnescapeString(res.Body), "Ese correo y esa contraseña no corresponden a ninguna cuenta.")
 		})
 	})
 }
@@ -155,7 +156,7 @@ func TestAuth_LoginNext(t *testing.T) {
 		loginURL := res.Header.Get("Location")
 		res = c.get(loginURL)
 		assertStatus(t, res, http.StatusOK)
-		assertContains(t, res.Body, `name="next" value="/coordinate/statements/new"`)
+		pageHas(t, html.UnescapeString(res.Body), `name="next" value="/coordinate/statements/new"`)
 
 		for _, tc := range []struct{ next, want string }{
 			{"/coordinate/statements/new", "/coordinate/statements/new"},
@@ -248,7 +249,7 @@ func TestAuth_Setup(t *testing.T) {
 				assertStatus(t, c.get("/setup/"+token), http.StatusNotFound)
 				res := c.postForm("/setup/"+token, coordWith(valid))
 				assertStatus(t, res, http.StatusNotFound)
-				assertContains(t, res.Body, "This setup link is not valid.")
+				pageHas(t, html.UnescapeString(res.Body), "This setup link is not valid.")
 			}
 			if n := countAccounts(); n != 0 {
 				t.Errorf("%d accounts, want 0", n)
@@ -261,9 +262,9 @@ func TestAuth_Setup(t *testing.T) {
 				"password": {"a long enough password"}, "password_confirm": {"another long password"}}
 			res := c.postForm("/setup/"+app.Setup, values)
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, `value="Rosa Admin"`, `value="rosa@example.org"`,
+			pageHas(t, html.UnescapeString(res.Body), `value="Rosa Admin"`, `value="rosa@example.org"`,
 				`id="password_confirm-error">The two passwords do not match.</p>`)
-			assertNotContains(t, res.Body, "a long enough password", "another long password")
+			pageLacks(t, html.UnescapeString(res.Body), "a long enough password", "another long password")
 			if n := countAccounts(); n != 0 {
 				t.Errorf("%d accounts, want 0", n)
 			}
@@ -274,7 +275,7 @@ func TestAuth_Setup(t *testing.T) {
 			res := c.postForm("/setup/"+app.Setup, url.Values{"name": {"Rosa Admin"}, "email": {"not an email"},
 				"password": {"short"}, "password_confirm": {"short"}})
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, `value="Rosa Admin"`, `value="not an email"`,
+			pageHas(t, html.UnescapeString(res.Body), `value="Rosa Admin"`, `value="not an email"`,
 				`id="email-error">Enter a valid email address`, `id="password-error">Use at least 10 characters.</p>`)
 		})
 
@@ -302,7 +303,7 @@ func TestAuth_Setup(t *testing.T) {
 			res := other.postForm("/setup/"+app.Setup, url.Values{"name": {"Mallory"}, "email": {"mallory@example.org"},
 				"password": {"a long enough password"}, "password_confirm": {"a long enough password"}})
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, "Setup is already complete. Log in instead.")
+			pageHas(t, html.UnescapeString(res.Body), "Setup is already complete. Log in instead.")
 			if n := countAccounts(); n != 1 {
 				t.Errorf("%d accounts, want 1", n)
 			}

@@ -68,7 +68,7 @@ func TestDatabaseUnavailable(t *testing.T) {
 		clock.Set(clock.Now().Add(2 * time.Second))
 		res := c.get("/s/summit-letter")
 		unavailable(t, res)
-		pubHas(t, res.Body, "no está disponible por un momento", `lang="es"`)
+		pageHas(t, res.Body, "no está disponible por un momento", `lang="es"`)
 	})
 	t.Run("API", func(t *testing.T) {
 		res := c.postRaw(sign, "application/json", pubSignJSON())

@@ -129,7 +129,7 @@ func TestPublicReads_Private(t *testing.T) {
 		if cc := res.Header.Get("Cache-Control"); cc != "private, no-store" {
 			t.Errorf("signed in: Cache-Control %q", cc)
 		}
-		pubHas(t, res.Body, "/coordinate")
+		pageHas(t, res.Body, "/coordinate")
 
 		visitor := app.client(t)
 		pubStatus(t, visitor.get("/s/mine"), http.StatusOK) // now in the page cache
@@ -140,10 +140,10 @@ func TestPublicReads_Private(t *testing.T) {
 		if cc := res.Header.Get("Cache-Control"); cc != "private, no-store" {
 			t.Errorf("thank-you: Cache-Control %q", cc)
 		}
-		pubHas(t, res.Body, "It will appear in the list after a coordinator reviews it.")
+		pageHas(t, res.Body, "It will appear in the list after a coordinator reviews it.")
 		// The thank-you neither came from the cache nor went into it.
 		res = app.client(t).get("/s/mine")
-		pubHasNot(t, res.Body, `id="signed"`, "after a coordinator reviews it")
+		pageLacks(t, res.Body, `id="signed"`, "after a coordinator reviews it")
 		if res.Header.Get("Set-Cookie") != "" {
 			t.Errorf("after a thank-you, the shared page sets %q", res.Header.Get("Set-Cookie"))
 		}
@@ -160,7 +160,7 @@ func TestPublicReads_Private(t *testing.T) {
 			t.Errorf("language switch sets %q", res.Header.Get("Set-Cookie"))
 		}
 		res = reader.get("/s/mine")
-		pubHas(t, res.Body, `<html lang="es">`)
+		pageHas(t, res.Body, `<html lang="es">`)
 		if cc := res.Header.Get("Cache-Control"); !strings.HasPrefix(cc, "private") {
 			t.Errorf("page in the cookie's language: Cache-Control %q", cc)
 		}
@@ -180,7 +180,7 @@ func TestPageCache(t *testing.T) {
 		st := app.openStatement(t, "busy")
 		reader := app.client(t)
 		first := reader.get("/s/busy")
-		pubHas(t, first.Body, "No signatures yet.")
+		pageHas(t, first.Body, "No signatures yet.")
 
 		pubSeed(t, app, st, pubSignature{Org: "Frontera Unida", Country: "US", Region: "US-AZ"})
 		res := reader.get("/s/busy")
@@ -189,20 +189,20 @@ func TestPageCache(t *testing.T) {
 		}
 		// The Spanish page is another page, rendered on its first reading.
 		reader.lang = "es"
-		pubHas(t, reader.get("/s/busy").Body, "Frontera Unida")
+		pageHas(t, reader.get("/s/busy").Body, "Frontera Unida")
 		reader.lang = ""
 		// Neither the method, nor parameters no page reads, make another render.
 		req, _ := http.NewRequest(http.MethodHead, app.URL+"/s/busy?utm_source=social&fbclid=x1", nil)
 		if res := reader.do(req); res.Header.Get("ETag") != first.Header.Get("ETag") {
 			t.Error("HEAD with tracking parameters rendered the page again")
 		}
-		pubHasNot(t, reader.get("/s/busy?fbclid=x2").Body, "Frontera Unida")
+		pageLacks(t, reader.get("/s/busy?fbclid=x2").Body, "Frontera Unida")
 		// A search is not kept: it sees the signature at once.
-		pubHas(t, reader.get("/s/busy?q=Frontera").Body, "Frontera Unida")
-		pubHas(t, reader.get("/api/v1/statements/busy/signatures?q=Frontera").Body, "Frontera Unida")
+		pageHas(t, reader.get("/s/busy?q=Frontera").Body, "Frontera Unida")
+		pageHas(t, reader.get("/api/v1/statements/busy/signatures?q=Frontera").Body, "Frontera Unida")
 
 		app.Clock.Set(app.Clock.Now().Add(1100 * time.Millisecond))
-		pubHas(t, reader.get("/s/busy").Body, "Frontera Unida", "1 organization from 1 state")
+		pageHas(t, reader.get("/s/busy").Body, "Frontera Unida", "1 organization from 1 state")
 
 		// A coordinator closes the statement: the next reader sees it.
 		pubSeed(t, app, st, pubSignature{Org: "Casa Migrante", Country: "MX", Region: "MX-CHH"})
@@ -210,8 +210,8 @@ func TestPageCache(t *testing.T) {
 		res = coordinator.postForm(fmt.Sprintf("/coordinate/statements/%d/transition", st.ID), url.Values{"action": {"close"}})
 		pubStatus(t, res, http.StatusSeeOther)
 		res = reader.get("/s/busy")
-		pubHas(t, res.Body, "Closed for signatures", "Casa Migrante")
-		pubHasNot(t, res.Body, `action="/s/busy/sign"`)
+		pageHas(t, res.Body, "Closed for signatures", "Casa Migrante")
+		pageLacks(t, res.Body, `action="/s/busy/sign"`)
 	})
 }
 
@@ -224,7 +224,7 @@ func TestStatementPage_Weight(t *testing.T) {
 	for _, lang := range []string{"en", "es"} {
 		res := app.client(t).get("/s/heavy?lang=" + lang)
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, "Organization 99", `action="/s/heavy/sign"`)
+		pageHas(t, res.Body, "Organization 99", `action="/s/heavy/sign"`)
 		if n := len(res.Body); n >= 50_000 {
 			t.Errorf("%s: the statement page is %d bytes, want under 50,000", lang, n)
 		} else {
@@ -242,9 +242,9 @@ func TestSign_AnotherCountry(t *testing.T) {
 		st := app.openStatement(t, "abroad")
 		c := app.client(t)
 		res := c.get("/s/abroad")
-		pubHas(t, res.Body, `<option value="US" selected>United States</option>`, `<option value="other">Another country</option>`,
+		pageHas(t, res.Body, `<option value="US" selected>United States</option>`, `<option value="other">Another country</option>`,
 			`<input id="country_other" name="country_other" type="text" value=""`)
-		pubHasNot(t, res.Body, ">Guatemala</option>")
+		pageLacks(t, res.Body, ">Guatemala</option>")
 
 		for _, tt := range []struct{ org, typed, lang, want string }{
 			{"Colectivo Chapín", "Guatemala", "en", "GT"},
@@ -271,7 +271,7 @@ func TestSign_AnotherCountry(t *testing.T) {
 		values := pubSignValues("organization", "Somewhere Else", "country", "other", "country_other", "Atlantis", "region", "", "lang", "es")
 		res = c.postForm("/s/abroad/sign", values)
 		pubStatus(t, res, http.StatusUnprocessableEntity)
-		pubHas(t, res.Body, `<html lang="es">`)
+		pageHas(t, res.Body, `<html lang="es">`)
 		if got := pubFieldError(t, res.Body, "country"); got != "Elige un país de la lista." {
 			t.Errorf("country error %q", got)
 		}

@@ -153,21 +153,6 @@ func coordEventActions(t *testing.T, app *testApp, id int64) []string {
 	return actions
 }
 
-// assertContains fails unless body contains every one of want, which are
-// compared with HTML entities decoded.
-func assertContains(t *testing.T, body string, want ...string) {
-	t.Helper()
-	text := html.UnescapeString(body)
-	for _, w := range want {
-		if !strings.Contains(text, w) {
-			t.Errorf("page does not contain %q", w)
-		}
-	}
-	if t.Failed() {
-		t.Logf("page:\n%s", body)
-	}
-}
-
 // assertTranslated fails if a message id of the coordinators' pages
 // shows instead of its text, as happens when a key built in a template
 // (a kind, a state, an event) has no message.
@@ -176,16 +161,6 @@ func assertTranslated(t *testing.T, body string) {
 	text := strings.ReplaceAll(body, "/static/coordinate.css", "")
 	if i := strings.Index(text, "coordinate."); i >= 0 {
 		t.Errorf("untranslated message id: %q", text[i:min(len(text), i+60)])
-	}
-}
-
-func assertNotContains(t *testing.T, body string, unwanted ...string) {
-	t.Helper()
-	text := html.UnescapeString(body)
-	for _, u := range unwanted {
-		if strings.Contains(text, u) {
-			t.Errorf("page contains %q", u)
-		}
 	}
 }
 
@@ -232,7 +207,7 @@ func TestCoordinator_RequiresLogin(t *testing.T) {
 			t.Run("POST "+p.path, func(t *testing.T) {
 				res := anon.postForm(p.path, p.values)
 				assertStatus(t, res, http.StatusUnauthorized)
-				assertContains(t, res.Body, "Log in to continue.")
+				pageHas(t, html.UnescapeString(res.Body), "Log in to continue.")
 			})
 		}
 		if n := coordCountStatements(t, app); n != 1 {
@@ -257,7 +232,7 @@ func TestCoordinator_CreateStatement(t *testing.T) {
 			res := c.get("/coordinate/statements/new")
 			assertStatus(t, res, http.StatusOK)
 			assertTranslated(t, res.Body)
-			assertContains(t, res.Body, "New statement", `name="_csrf"`, `type="datetime-local"`, "Time zone: "+coordZone,
+			pageHas(t, html.UnescapeString(res.Body), "New statement", `name="_csrf"`, `type="datetime-local"`, "Time zone: "+coordZone,
 				`name="preview"`, "Organizations and individuals", "Require email confirmation",
 				"Confirmation emails are sent once mail is configured.")
 		})
@@ -282,7 +257,7 @@ func TestCoordinator_CreateStatement(t *testing.T) {
 			}
 			page := c.get(res.Header.Get("Location"))
 			assertStatus(t, page, http.StatusOK)
-			assertContains(t, page.Body, "Draft created.", "Letter to the Leaders", "November 20, 2026 17:30 CST",
+			pageHas(t, html.UnescapeString(page.Body), "Draft created.", "Letter to the Leaders", "November 20, 2026 17:30 CST",
 				"In response to:", "Letter the-letter")
 		})
 
@@ -299,7 +274,7 @@ func TestCoordinator_CreateStatement(t *testing.T) {
 				"body", "We **ask** for dignity.\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2))")
 			res := c.postForm("/coordinate/statements", values)
 			assertStatus(t, res, http.StatusOK)
-			assertContains(t, res.Body, "<strong>ask</strong>", `id="preview"`, `value="preview-only"`,
+			pageHas(t, html.UnescapeString(res.Body), "<strong>ask</strong>", `id="preview"`, `value="preview-only"`,
 				`value="Letter to the Leaders"`, "We **ask** for dignity.")
 			preview := res.Body[strings.Index(res.Body, `id="preview"`):]
 			if strings.Contains(preview, "<script>") || strings.Contains(preview, "javascript:") {
@@ -337,7 +312,7 @@ func TestCoordinator_CreateStatement(t *testing.T) {
 					values := coordWith(coordStatementValues(), "slug", "invalid-"+strings.ReplaceAll(tc.field, "_", "-"), tc.field, tc.value)
 					res := c.postForm("/coordinate/statements", values)
 					assertStatus(t, res, http.StatusUnprocessableEntity)
-					assertContains(t, res.Body,
+					pageHas(t, html.UnescapeString(res.Body),
 						"Please correct the fields marked below.",
 						`id="`+tc.field+`-error">`+tc.message+`</p>`,
 						`aria-invalid="true"`,
@@ -353,11 +328,11 @@ func TestCoordinator_CreateStatement(t *testing.T) {
 					}
 					for field, want := range kept {
 						if field != tc.field {
-							assertContains(t, res.Body, want)
+							pageHas(t, html.UnescapeString(res.Body), want)
 						}
 					}
 					if tc.field == "slug" || tc.field == "closes_at" || tc.field == "title" {
-						assertContains(t, res.Body, `value="`+tc.value+`"`)
+						pageHas(t, html.UnescapeString(res.Body), `value="`+tc.value+`"`)
 					}
 					if n := coordCountStatements(t, app); n != before {
 						t.Errorf("invalid form stored a statement")
@@ -370,8 +345,8 @@ func TestCoordinator_CreateStatement(t *testing.T) {
 			// The web address made from the title is not a second problem.
 			res := c.postForm("/coordinate/statements", coordWith(coordStatementValues(), "title", "", "slug", ""))
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, `id="title-error">This field is required.</p>`)
-			assertNotContains(t, res.Body, `id="slug-error"`)
+			pageHas(t, html.UnescapeString(res.Body), `id="title-error">This field is required.</p>`)
+			pageLacks(t, html.UnescapeString(res.Body), `id="slug-error"`)
 		})
 
 		t.Run("Spanish", func(t *testing.T) {
@@ -379,7 +354,7 @@ func TestCoordinator_CreateStatement(t *testing.T) {
 			es.lang = "es"
 			res := es.postForm("/coordinate/statements", coordWith(coordStatementValues(), "title", "", "closes_at", "mañana"))
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body,
+			pageHas(t, html.UnescapeString(res.Body),
 				"Corrige los campos señalados abajo.",
 				`id="title-error">Este campo es obligatorio.</p>`,
 				`id="closes_at-error">Escribe una fecha y hora válidas.</p>`,
@@ -398,7 +373,7 @@ func TestCoordinator_Dashboard(t *testing.T) {
 
 		res := c.get("/coordinate")
 		assertStatus(t, res, http.StatusOK)
-		assertContains(t, res.Body, "No statements yet.", `href="/coordinate/statements/new"`)
+		pageHas(t, html.UnescapeString(res.Body), "No statements yet.", `href="/coordinate/statements/new"`)
 
 		draft := coordCreate(t, c, coordWith(coordStatementValues(), "slug", "the-draft", "title", "The Draft"))
 		scheduled := coordCreate(t, c, coordWith(coordStatementValues(), "slug", "the-scheduled", "title", "The Scheduled"))
@@ -458,7 +433,7 @@ func TestCoordinator_Dashboard(t *testing.T) {
 				t.Errorf("%q: public link %v, want %v", g.title, got, g.public)
 			}
 		}
-		assertContains(t, res.Body, "Opens November 2, 2026 10:00 CST", "November 20, 2026 17:30 CST")
+		pageHas(t, html.UnescapeString(res.Body), "Opens November 2, 2026 10:00 CST", "November 20, 2026 17:30 CST")
 	})
 }
 
@@ -471,7 +446,7 @@ func TestCoordinator_SlugConflict(t *testing.T) {
 
 		res := c.postForm("/coordinate/statements", coordWith(coordStatementValues(), "slug", "taken", "title", "Another letter"))
 		assertStatus(t, res, http.StatusConflict)
-		assertContains(t, res.Body, "Another statement already uses this web address.",
+		pageHas(t, html.UnescapeString(res.Body), "Another statement already uses this web address.",
 			`id="slug-error">This is already in use.</p>`, `value="taken"`, `value="Another letter"`)
 		if n := coordCountStatements(t, app); n != before {
 			t.Errorf("%d statements, want %d", n, before)
@@ -481,7 +456,7 @@ func TestCoordinator_SlugConflict(t *testing.T) {
 		st := coordCreate(t, c, coordWith(coordStatementValues(), "slug", "free"))
 		res = c.postForm(coordManagePath(st.ID), coordWith(coordStatementValues(), "slug", "taken"))
 		assertStatus(t, res, http.StatusConflict)
-		assertContains(t, res.Body, `id="slug-error">This is already in use.</p>`)
+		pageHas(t, html.UnescapeString(res.Body), `id="slug-error">This is already in use.</p>`)
 		if got := coordStatement(t, app, st.ID); got.Slug != "free" {
 			t.Errorf("slug %q, want free", got.Slug)
 		}
@@ -496,7 +471,7 @@ func TestCoordinator_EditStatement(t *testing.T) {
 
 		res := c.get(coordManagePath(st.ID) + "/edit")
 		assertStatus(t, res, http.StatusOK)
-		assertContains(t, res.Body, `value="Letter to the Leaders"`, `value="letter-to-the-leaders"`,
+		pageHas(t, html.UnescapeString(res.Body), `value="Letter to the Leaders"`, `value="letter-to-the-leaders"`,
 			`value="2026-11-20T17:30"`, `action="/coordinate/statements/`+strconv.FormatInt(st.ID, 10)+`"`,
 			`value="individuals" checked`, `value="on_published" checked`, `value="non_members" checked`)
 
@@ -517,7 +492,7 @@ func TestCoordinator_EditStatement(t *testing.T) {
 		t.Run("Invalid", func(t *testing.T) {
 			res := c.postForm(coordManagePath(st.ID), coordWith(coordStatementValues(), "title", "", "summary", "Kept summary"))
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, `id="title-error">This field is required.</p>`, "Kept summary")
+			pageHas(t, html.UnescapeString(res.Body), `id="title-error">This field is required.</p>`, "Kept summary")
 			if got := coordStatement(t, app, st.ID); got.Title != "A Better Title" || got.Summary == "Kept summary" {
 				t.Errorf("invalid edit changed the statement: %+v", got)
 			}
@@ -526,7 +501,7 @@ func TestCoordinator_EditStatement(t *testing.T) {
 		t.Run("Preview", func(t *testing.T) {
 			res := c.postForm(coordManagePath(st.ID), coordWith(coordStatementValues(), "body", "New *text*", "preview", "1"))
 			assertStatus(t, res, http.StatusOK)
-			assertContains(t, res.Body, "<em>text</em>")
+			pageHas(t, html.UnescapeString(res.Body), "<em>text</em>")
 			if got := coordStatement(t, app, st.ID); got.Body != "We, the undersigned, **ask** for dignity." {
 				t.Errorf("preview changed the body to %q", got.Body)
 			}
@@ -542,7 +517,7 @@ func TestCoordinator_EditStatement(t *testing.T) {
 			defer app.Clock.Set(deadline.Add(-time.Hour - 30*time.Second))
 			res := c.get(coordManagePath(open.ID) + "/edit")
 			assertStatus(t, res, http.StatusOK)
-			assertContains(t, res.Body, `value="2026-11-01T10:00"`)
+			pageHas(t, html.UnescapeString(res.Body), `value="2026-11-01T10:00"`)
 			values := coordWith(coordStatementValues(), "slug", "deadline-passed", "summary", "Corrected.", "closes_at", "2026-11-01T10:00")
 			assertStatus(t, c.postForm(coordManagePath(open.ID), values), http.StatusSeeOther)
 			got := coordStatement(t, app, open.ID)
@@ -552,7 +527,7 @@ func TestCoordinator_EditStatement(t *testing.T) {
 			// A new deadline in the past is refused.
 			res = c.postForm(coordManagePath(open.ID), coordWith(values, "closes_at", "2026-11-01T10:30"))
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, `id="closes_at-error">Enter a valid date and time.</p>`)
+			pageHas(t, html.UnescapeString(res.Body), `id="closes_at-error">Enter a valid date and time.</p>`)
 		})
 
 		t.Run("Missing", func(t *testing.T) {
@@ -572,15 +547,15 @@ func TestCoordinator_EditStatement(t *testing.T) {
 			const frozen = "This statement is published. Its text is final and can no longer be edited."
 			res := c.get(coordManagePath(pub.ID) + "/edit")
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, frozen)
+			pageHas(t, html.UnescapeString(res.Body), frozen)
 			res = c.postForm(coordManagePath(pub.ID), coordWith(coordStatementValues(), "slug", "final-text", "title", "Rewritten"))
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, frozen)
+			pageHas(t, html.UnescapeString(res.Body), frozen)
 			if got := coordStatement(t, app, pub.ID); got.Title != "Letter final-text" {
 				t.Errorf("published statement edited: title %q", got.Title)
 			}
 			manage := c.get(coordManagePath(pub.ID))
-			assertNotContains(t, manage.Body, "/edit\"")
+			pageLacks(t, html.UnescapeString(manage.Body), "/edit\"")
 		})
 	})
 }
@@ -612,7 +587,7 @@ func TestCoordinator_Lifecycle(t *testing.T) {
 				// Publishing without the confirmation is refused first.
 				res := c.postForm(path+"/transition", values)
 				assertStatus(t, res, http.StatusUnprocessableEntity)
-				assertContains(t, res.Body, "Check the box to confirm you have reviewed the signatories before publishing.")
+				pageHas(t, html.UnescapeString(res.Body), "Check the box to confirm you have reviewed the signatories before publishing.")
 				if got := coordStatement(t, app, st.ID); got.Status != signon.StatusClosed {
 					t.Fatalf("publish without confirmation: status %s", got.Status)
 				}
@@ -629,7 +604,7 @@ func TestCoordinator_Lifecycle(t *testing.T) {
 			}
 			page := c.get(res.Header.Get("Location"))
 			assertStatus(t, page, http.StatusOK)
-			assertContains(t, page.Body, step.done, step.help)
+			pageHas(t, html.UnescapeString(page.Body), step.done, step.help)
 			assertTranslated(t, page.Body)
 		}
 
@@ -642,15 +617,15 @@ func TestCoordinator_Lifecycle(t *testing.T) {
 			t.Errorf("audit trail %v, want %v", actions, want)
 		}
 		page := c.get(path)
-		assertContains(t, page.Body, "History", "Test coordinator", "Created the draft", "Opened it for signatures",
+		pageHas(t, html.UnescapeString(page.Body), "History", "Test coordinator", "Created the draft", "Opened it for signatures",
 			"Closed it for signatures", "Reopened it for signatures", "Published the final statement",
 			"Nothing more to do: the statement is published and final.")
-		assertNotContains(t, page.Body, `name="action"`)
+		pageLacks(t, html.UnescapeString(page.Body), `name="action"`)
 
 		t.Run("Dashboard", func(t *testing.T) {
 			res := c.get("/coordinate")
 			assertStatus(t, res, http.StatusOK)
-			assertContains(t, res.Body, "New statement", `href="/coordinate/statements/new"`, "Published",
+			pageHas(t, html.UnescapeString(res.Body), "New statement", `href="/coordinate/statements/new"`, "Published",
 				`href="`+path+`"`, `href="/s/letter-to-the-leaders"`)
 		})
 	})
@@ -693,7 +668,7 @@ func TestCoordinator_InvalidTransitions(t *testing.T) {
 				res := c.postForm(coordManagePath(tc.st.ID)+"/transition", tc.values)
 				assertStatus(t, res, tc.status)
 				// The manage page comes back with the message.
-				assertContains(t, res.Body, `role="alert"`, tc.message, "History", before.Title)
+				pageHas(t, html.UnescapeString(res.Body), `role="alert"`, tc.message, "History", before.Title)
 				if after := coordStatement(t, app, tc.st.ID); after.Status != before.Status {
 					t.Errorf("status %s, want %s", after.Status, before.Status)
 				}
@@ -718,10 +693,10 @@ func TestCoordinator_ScheduledOpening(t *testing.T) {
 		t.Run("Past", func(t *testing.T) {
 			res := c.postForm(path+"/transition", url.Values{"action": {"schedule"}, "opens_at": {"2026-11-01T08:00"}})
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "Choose an opening time in the future.", `value="2026-11-01T08:00"`, `id="opens_at-error"`)
+			pageHas(t, html.UnescapeString(res.Body), "Choose an opening time in the future.", `value="2026-11-01T08:00"`, `id="opens_at-error"`)
 			res = c.postForm(path+"/transition", url.Values{"action": {"schedule"}, "opens_at": {"soon"}})
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "Enter the date and time the statement should open.")
+			pageHas(t, html.UnescapeString(res.Body), "Enter the date and time the statement should open.")
 			if got := coordStatement(t, app, st.ID); got.Status != signon.StatusDraft || got.OpensAt != nil {
 				t.Errorf("status %s, opens at %v", got.Status, got.OpensAt)
 			}
@@ -735,16 +710,16 @@ func TestCoordinator_ScheduledOpening(t *testing.T) {
 		}
 		page := c.get(res.Header.Get("Location"))
 		assertTranslated(t, page.Body)
-		assertContains(t, page.Body, "The opening is scheduled.", "The statement opens by itself at the scheduled time.",
+		pageHas(t, html.UnescapeString(page.Body), "The opening is scheduled.", "The statement opens by itself at the scheduled time.",
 			"November 1, 2026 11:00 CST", "Cancel scheduled opening")
-		assertContains(t, c.get("/coordinate").Body, "Scheduled to open", "Opens November 1, 2026 11:00 CST")
+		pageHas(t, html.UnescapeString(c.get("/coordinate").Body), "Scheduled to open", "Opens November 1, 2026 11:00 CST")
 
 		assertStatus(t, anon.get("/s/letter-to-the-leaders"), http.StatusNotFound)
 		app.Clock.Set(opensAt.Add(-time.Second))
 		assertStatus(t, anon.get("/s/letter-to-the-leaders"), http.StatusNotFound)
 		app.Clock.Set(opensAt)
 		assertStatus(t, anon.get("/s/letter-to-the-leaders"), http.StatusOK)
-		assertContains(t, c.get(path).Body, "Anyone with the link can read and sign it.")
+		pageHas(t, html.UnescapeString(c.get(path).Body), "Anyone with the link can read and sign it.")
 
 		t.Run("Unschedule", func(t *testing.T) {
 			other := coordCreate(t, c, coordWith(coordStatementValues(), "slug", "later"))
@@ -758,7 +733,7 @@ func TestCoordinator_ScheduledOpening(t *testing.T) {
 			if actions := coordEventActions(t, app, other.ID); !slices.Equal(actions, want) {
 				t.Errorf("audit trail %v, want %v", actions, want)
 			}
-			assertContains(t, c.get(p).Body, "Scheduled the opening", "opens November 5, 2026 10:00 CST", "Cancelled the scheduled opening")
+			pageHas(t, html.UnescapeString(c.get(p).Body), "Scheduled the opening", "opens November 5, 2026 10:00 CST", "Cancelled the scheduled opening")
 		})
 	})
 }
@@ -771,11 +746,11 @@ func TestCoordinator_DeadlinePassed(t *testing.T) {
 		st := app.openStatement(t, "deadline", func(s *signon.Statement) { s.ClosesAt = &deadline })
 		path := coordManagePath(st.ID)
 
-		assertContains(t, c.get(path).Body, "Anyone with the link can read and sign it.", "Close for signatures")
+		pageHas(t, html.UnescapeString(c.get(path).Body), "Anyone with the link can read and sign it.", "Close for signatures")
 		app.Clock.Set(deadline)
 		page := c.get(path)
-		assertContains(t, page.Body, "It no longer takes signatures.", "Publish final statement", "Reopen for signatures")
-		assertNotContains(t, page.Body, "Close for signatures")
+		pageHas(t, html.UnescapeString(page.Body), "It no longer takes signatures.", "Publish final statement", "Reopen for signatures")
+		pageLacks(t, html.UnescapeString(page.Body), "Close for signatures")
 
 		res := c.postForm(path+"/transition", url.Values{"action": {"publish"}, "confirm": {"1"}})
 		assertStatus(t, res, http.StatusSeeOther)
@@ -802,7 +777,7 @@ func TestCoordinator_ReviewSignatures(t *testing.T) {
 
 		page := c.get(path)
 		assertStatus(t, page, http.StatusOK)
-		assertContains(t, page.Body,
+		pageHas(t, html.UnescapeString(page.Body),
 			"Frontera Unida", "ana@frontera.example.org", "Spam Inc", "Casa del Migrante", "Red Binacional", "red@example.org",
 			"Awaiting approval", "Awaiting email confirmation", "Approved", "via the sign form", "El Paso, Texas, United States",
 			"1 approved signature", "Texas",
@@ -821,25 +796,25 @@ func TestCoordinator_ReviewSignatures(t *testing.T) {
 
 		page = c.get(path + "?done=rejected")
 		assertTranslated(t, page.Body)
-		assertContains(t, page.Body, "Signature rejected.", "2 approved signatures", "Approved a signature: Frontera Unida",
+		pageHas(t, html.UnescapeString(page.Body), "Signature rejected.", "2 approved signatures", "Approved a signature: Frontera Unida",
 			"Rejected a signature: Spam Inc", "Awaiting approval → Rejected", "Test coordinator")
 		t.Run("Spanish", func(t *testing.T) {
 			es := app.coordinator(t)
 			es.lang = "es"
 			page := es.get(path)
 			assertTranslated(t, page.Body)
-			assertContains(t, page.Body, "2 firmas aprobadas", "Por estado o provincia (1)", "Aprobó una firma: Frontera Unida",
+			pageHas(t, html.UnescapeString(page.Body), "2 firmas aprobadas", "Por estado o provincia (1)", "Aprobó una firma: Frontera Unida",
 				"Espera aprobación → Rechazada", "Aprobar", "Rechazar", "El Paso, Texas, Estados Unidos")
 		})
 
 		filtered := c.get(path + "?status=rejected")
-		assertContains(t, filtered.Body, "Spam Inc")
-		assertNotContains(t, filtered.Body, "Frontera Unida</strong>", "Casa del Migrante</strong>")
+		pageHas(t, html.UnescapeString(filtered.Body), "Spam Inc")
+		pageLacks(t, html.UnescapeString(filtered.Body), "Frontera Unida</strong>", "Casa del Migrante</strong>")
 
 		t.Run("Refused", func(t *testing.T) {
 			res := c.postForm(sigPath(unconfirmed), url.Values{"status": {"withdrawn"}})
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "Choose to approve or reject the signature.")
+			pageHas(t, html.UnescapeString(res.Body), "Choose to approve or reject the signature.")
 			if s := coordSignatureStatus(t, app, st, unconfirmed.ID); s != signon.SignatureUnconfirmed {
 				t.Errorf("signature is %s", s)
 			}
@@ -857,7 +832,7 @@ func TestCoordinator_ReviewSignatures(t *testing.T) {
 			}
 			res := c.postForm(sigPath(approved), url.Values{"status": {"rejected"}})
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, "This statement is published. Its list of signatories is final.")
+			pageHas(t, html.UnescapeString(res.Body), "This statement is published. Its list of signatories is final.")
 			if s := coordSignatureStatus(t, app, st, approved.ID); s != signon.SignatureApproved {
 				t.Errorf("signature of a published statement changed to %s", s)
 			}
@@ -891,7 +866,7 @@ func TestCoordinator_CSRF(t *testing.T) {
 					}
 					res := c.postRaw(p.path, "application/x-www-form-urlencoded", values.Encode())
 					assertStatus(t, res, http.StatusForbidden)
-					assertContains(t, res.Body, "This form has expired or is not allowed.")
+					pageHas(t, html.UnescapeString(res.Body), "This form has expired or is not allowed.")
 				})
 			}
 		}

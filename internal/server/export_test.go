@@ -484,16 +484,8 @@ func TestExport_Links(t *testing.T) {
 				if res.Status != http.StatusOK {
 					t.Fatalf("status %d", res.Status)
 				}
-				for _, s := range tt.want {
-					if !strings.Contains(res.Body, s) {
-						t.Errorf("page lacks %s", s)
-					}
-				}
-				for _, s := range tt.notWant {
-					if strings.Contains(res.Body, s) {
-						t.Errorf("page has %s", s)
-					}
-				}
+				pageHas(t, res.Body, tt.want...)
+				pageLacks(t, res.Body, tt.notWant...)
 			})
 		}
 	})

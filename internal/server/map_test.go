@@ -145,19 +145,19 @@ func TestStatementPage_Map(t *testing.T) {
 		}
 
 		text := pubText(res.Body)
-		pubHas(t, text,
+		pageHas(t, text,
 			"Signatories per state None 1 2 3 4 5–8",
 			// The table holds the map's numbers, and Guam, which has no square.
 			"Signatories by state in the United States State Signatories Texas 8 California 3 Puerto Rico 2 District of Columbia 1 Guam 1 New York 1",
 			"Mexico Chihuahua (1) Canada Ontario (2) Other countries Guatemala (1)",
 		)
-		pubHas(t, res.Body,
+		pageHas(t, res.Body,
 			`<a href="/s/map-letter?region=US-TX#signatories">Texas</a>`,
 			`<a href="/s/map-letter?region=CA-ON#signatories">Ontario</a>`,
 			`<a href="/s/map-letter?country=GT#signatories">Guatemala</a>`,
 			`<h3 id="places-mx">Mexico</h3>`, `<ul class="inline-list" aria-labelledby="places-mx">`,
 		)
-		pubHasNot(t, res.Body, "Wyoming: 1", "Withdrawn in Wyoming", " style=")
+		pageLacks(t, res.Body, "Wyoming: 1", "Withdrawn in Wyoming", " style=")
 
 		c.lang = "es"
 		res = c.get("/s/map-letter")
@@ -168,7 +168,7 @@ func TestStatementPage_Map(t *testing.T) {
 		if got := tiles["NY"].Title; got != "Nueva York: 1 firmante" {
 			t.Errorf("Spanish title of New York %q", got)
 		}
-		pubHas(t, pubText(res.Body), "Firmantes por estado Ninguno 1 2 3 4 5–8",
+		pageHas(t, pubText(res.Body), "Firmantes por estado Ninguno 1 2 3 4 5–8",
 			"Firmantes por estado en Estados Unidos Estado Firmantes Texas 8", "México Chihuahua (1) Canadá Ontario (2) Otros países Guatemala (1)")
 	})
 }
@@ -187,28 +187,28 @@ func TestStatementPage_MapFilters(t *testing.T) {
 		res = c.get(tx.URL)
 		pubStatus(t, res, http.StatusOK)
 		text := pubText(res.Body)
-		pubHas(t, text, "Showing signatories from Texas.", "Texas (3) Group 1 of US-TX Group 2 of US-TX Group 3 of US-TX")
-		pubHasNot(t, res.Body, "of US-CA", "of MX-CHH")
+		pageHas(t, text, "Showing signatories from Texas.", "Texas (3) Group 1 of US-TX Group 2 of US-TX Group 3 of US-TX")
+		pageLacks(t, res.Body, "of US-CA", "of MX-CHH")
 		tiles := mapTiles(t, res.Body)
 		for label, tile := range tiles {
 			if tile.Current != (label == "TX") {
 				t.Errorf("%s current = %v with Texas chosen", label, tile.Current)
 			}
 		}
-		pubHas(t, res.Body, `<tr class="current">`, `<a href="/s/map-filter?region=US-TX#signatories" aria-current="true">Texas</a>`)
+		pageHas(t, res.Body, `<tr class="current">`, `<a href="/s/map-filter?region=US-TX#signatories" aria-current="true">Texas</a>`)
 
 		// A state nobody signed from says so rather than showing nothing.
 		res = c.get(tiles["WY"].URL)
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, pubText(res.Body), "Showing signatories from Wyoming. Show all No signatories from Wyoming yet.")
-		pubHasNot(t, res.Body, "Group 1 of")
+		pageHas(t, pubText(res.Body), "Showing signatories from Wyoming. Show all No signatories from Wyoming yet.")
+		pageLacks(t, res.Body, "Group 1 of")
 
 		// Without a signatory in the United States there is no map.
 		mx := app.openStatement(t, "only-mexico")
 		mapSeed(t, app, mx, map[string]int{"MX-CHH": 2})
 		res = c.get("/s/only-mexico")
-		pubHasNot(t, res.Body, "state-map", "<svg")
-		pubHas(t, pubText(res.Body), "Mexico Chihuahua (2)")
+		pageLacks(t, res.Body, "state-map", "<svg")
+		pageHas(t, pubText(res.Body), "Mexico Chihuahua (2)")
 	})
 }
 
@@ -265,16 +265,16 @@ func TestStatementPage_Search(t *testing.T) {
 				}
 				text := pubText(res.Body)
 				if tt.result != "" {
-					pubHas(t, text, tt.result)
+					pageHas(t, text, tt.result)
 				} else {
-					pubHasNot(t, res.Body, "search-result")
+					pageLacks(t, res.Body, "search-result")
 				}
 			})
 		}
 
 		t.Run("Form", func(t *testing.T) {
 			res := c.get("/s/search-letter?region=US-TX&q=casa")
-			pubHas(t, res.Body,
+			pageHas(t, res.Body,
 				`<form class="signatory-search no-print" method="get" action="/s/search-letter#signatories" role="search">`,
 				`<label for="signatory-q">Search signatories by organization name</label>`,
 				`<input type="hidden" name="region" value="US-TX">`,
@@ -287,9 +287,9 @@ func TestStatementPage_Search(t *testing.T) {
 		t.Run("Escaped", func(t *testing.T) {
 			res := c.get("/s/search-letter?q=" + url.QueryEscape(`<script>alert("x")</script>`))
 			pubStatus(t, res, http.StatusOK)
-			pubHas(t, res.Body, `1 signatory matches “&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;”.`,
+			pageHas(t, res.Body, `1 signatory matches “&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;”.`,
 				`value="&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"`)
-			pubHasNot(t, res.Body, `<script>alert`)
+			pageLacks(t, res.Body, `<script>alert`)
 		})
 
 		t.Run("Refused", func(t *testing.T) {
@@ -301,11 +301,11 @@ func TestStatementPage_Search(t *testing.T) {
 				t.Run(tt.name, func(t *testing.T) {
 					res := c.get("/s/search-letter?q=" + url.QueryEscape(tt.q))
 					pubStatus(t, res, http.StatusOK)
-					pubHas(t, res.Body, `<p class="field-error" id="signatory-q-error">`+tt.message+`</p>`,
+					pageHas(t, res.Body, `<p class="field-error" id="signatory-q-error">`+tt.message+`</p>`,
 						`aria-invalid="true" aria-describedby="signatory-q-error"`)
 					// The list is not searched, so it shows everyone.
-					pubHas(t, res.Body, "CASA LATINA", "Coalición Pro Derechos")
-					pubHasNot(t, res.Body, "search-result")
+					pageHas(t, res.Body, "CASA LATINA", "Coalición Pro Derechos")
+					pageLacks(t, res.Body, "search-result")
 				})
 			}
 		})
@@ -313,9 +313,9 @@ func TestStatementPage_Search(t *testing.T) {
 		t.Run("Spanish", func(t *testing.T) {
 			es := app.client(t)
 			es.lang = "es"
-			pubHas(t, pubText(es.get("/s/search-letter?q=casa").Body), "2 firmantes coinciden con «casa». Borrar la búsqueda")
-			pubHas(t, pubText(es.get("/s/search-letter?q=casa&region=US-TX").Body), "1 firmante de Texas coincide con «casa».")
-			pubHas(t, pubText(es.get("/s/search-letter?q=zzz").Body), "Ningún firmante coincide con «zzz».")
+			pageHas(t, pubText(es.get("/s/search-letter?q=casa").Body), "2 firmantes coinciden con «casa». Borrar la búsqueda")
+			pageHas(t, pubText(es.get("/s/search-letter?q=casa&region=US-TX").Body), "1 firmante de Texas coincide con «casa».")
+			pageHas(t, pubText(es.get("/s/search-letter?q=zzz").Body), "Ningún firmante coincide con «zzz».")
 		})
 	})
 }
@@ -335,14 +335,14 @@ func TestStatementPage_SearchPages(t *testing.T) {
 
 		c := app.client(t)
 		res := c.get("/s/many-casas?q=numero")
-		pubHas(t, pubText(res.Body), "105 signatories match “numero”.", "Page 1 of 2")
-		pubHas(t, res.Body, `<a href="/s/many-casas?page=2&amp;q=numero#signatories" rel="next">`)
+		pageHas(t, pubText(res.Body), "105 signatories match “numero”.", "Page 1 of 2")
+		pageHas(t, res.Body, `<a href="/s/many-casas?page=2&amp;q=numero#signatories" rel="next">`)
 		if n := strings.Count(res.Body, "Casa Número"); n != 100 {
 			t.Errorf("page 1 lists %d, want 100", n)
 		}
 		res = c.get("/s/many-casas?page=2&q=numero")
-		pubHas(t, pubText(res.Body), "105 signatories match “numero”.", "Page 2 of 2", "Casa Número 100", "Casa Número 104")
-		pubHas(t, res.Body, `<a href="/s/many-casas?q=numero#signatories" rel="prev">`)
-		pubHasNot(t, res.Body, "Casa Número 099", "Red Fronteriza")
+		pageHas(t, pubText(res.Body), "105 signatories match “numero”.", "Page 2 of 2", "Casa Número 100", "Casa Número 104")
+		pageHas(t, res.Body, `<a href="/s/many-casas?q=numero#signatories" rel="prev">`)
+		pageLacks(t, res.Body, "Casa Número 099", "Red Fronteriza")
 	})
 }

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -261,7 +262,7 @@ func TestPermissions_EveryCoordinatorRoute(t *testing.T) {
 						t.Errorf("without a session: status %d, want 401 or 403", res.Status)
 					}
 					// A refusal of the CSRF token would prove nothing.
-					assertNotContains(t, res.Body, "This form has expired")
+					pageLacks(t, html.UnescapeString(res.Body), "This form has expired")
 				}
 				if after := permissionState(t, app, fx); after != before {
 					t.Fatalf("a request without a session changed:\n%s\nto\n%s", before, after)
@@ -277,7 +278,7 @@ func TestPermissions_EveryCoordinatorRoute(t *testing.T) {
 				if res.Status != http.StatusForbidden {
 					t.Errorf("a coordinator: status %d, want 403", res.Status)
 				}
-				assertContains(t, res.Body, "Only administrators can manage accounts.")
+				pageHas(t, html.UnescapeString(res.Body), "Only administrators can manage accounts.")
 				if after := permissionState(t, app, fx); after != before {
 					t.Fatalf("a coordinator's request changed:\n%s\nto\n%s", before, after)
 				}

@@ -147,9 +147,11 @@ func pubStatus(t *testing.T, res *response, want int) {
 	}
 }
 
-// pubHas fails unless the raw body contains each of want. Raw, so that
-// tests of escaping see exactly what a browser gets.
-func pubHas(t *testing.T, body string, want ...string) {
+// pageHas fails unless body contains each of want, as written: raw, so
+// that tests of escaping see exactly what a browser gets. To look for
+// text as a reader sees it, pass html.UnescapeString(body) or
+// pubText(body).
+func pageHas(t *testing.T, body string, want ...string) {
 	t.Helper()
 	for _, w := range want {
 		if !strings.Contains(body, w) {
@@ -161,7 +163,8 @@ func pubHas(t *testing.T, body string, want ...string) {
 	}
 }
 
-func pubHasNot(t *testing.T, body string, unwanted ...string) {
+// pageLacks fails if body contains any of unwanted, as written.
+func pageLacks(t *testing.T, body string, unwanted ...string) {
 	t.Helper()
 	for _, u := range unwanted {
 		if strings.Contains(body, u) {

@@ -48,19 +48,19 @@ func TestHome(t *testing.T) {
 		res := app.client(t).get("/")
 		pubStatus(t, res, http.StatusOK)
 		text := pubText(res.Body)
-		pubHas(t, res.Body,
+		pageHas(t, res.Body,
 			`<a href="/s/summit-letter">Letter to the North American Leaders</a>`,
 			`<a class="button" href="/s/summit-letter#sign">Read and sign`,
 			`<a href="/s/final-word">Our final word</a>`,
 			`<a href="/s/awaiting">Awaiting publication</a>`,
 			`<a href="/s/past-deadline">Deadline passed unnoticed</a>`,
 		)
-		pubHas(t, text,
+		pageHas(t, text,
 			"2 signatures", // approved only
 			"Sign by November 11, 2026",
 			"Published "+formatDate(*published.PublishedAt),
 		)
-		pubHasNot(t, res.Body, "Secret draft", "secret-draft", "Scheduled for later", "/s/later")
+		pageLacks(t, res.Body, "Secret draft", "secret-draft", "Scheduled for later", "/s/later")
 
 		// Open first, then published, then closed; a passed deadline is closed.
 		iOpen := strings.Index(res.Body, "/s/summit-letter")
@@ -75,7 +75,7 @@ func TestHome(t *testing.T) {
 		es.lang = "es"
 		res = es.get("/")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, `<html lang="es">`, "Leer y firmar", "Firma antes del 11 de noviembre de 2026", "2 firmas")
+		pageHas(t, res.Body, `<html lang="es">`, "Leer y firmar", "Firma antes del 11 de noviembre de 2026", "2 firmas")
 	})
 }
 
@@ -93,8 +93,8 @@ func TestStatementPage_NotPublic(t *testing.T) {
 			t.Run(path[:min(len(path), 30)], func(t *testing.T) {
 				res := anon.get(path)
 				pubStatus(t, res, http.StatusNotFound)
-				pubHas(t, res.Body, "This statement does not exist or is not public.")
-				pubHasNot(t, res.Body, "Draft letter title")
+				pageHas(t, res.Body, "This statement does not exist or is not public.")
+				pageLacks(t, res.Body, "Draft letter title")
 			})
 		}
 		res := anon.postForm("/s/draft-letter/sign", pubSignValues())
@@ -103,10 +103,10 @@ func TestStatementPage_NotPublic(t *testing.T) {
 		coord := app.coordinator(t)
 		res = coord.get("/s/draft-letter")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, "Draft — not public.", "Draft letter title", `<meta name="robots" content="noindex">`)
+		pageHas(t, res.Body, "Draft — not public.", "Draft letter title", `<meta name="robots" content="noindex">`)
 		res = coord.get("/s/scheduled-letter")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, "Draft — not public.", "until it opens on")
+		pageHas(t, res.Body, "Draft — not public.", "until it opens on")
 	})
 }
 
@@ -135,7 +135,7 @@ func TestStatementPage_Content(t *testing.T) {
 		c := app.client(t)
 		res := c.get("/s/nals-letter")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body,
+		pageHas(t, res.Body,
 			`<html lang="en">`,
 			`<h1>Letter to the Leaders&#39; Summit</h1>`,
 			"Migrant-led organizations ask for dignity.",
@@ -148,19 +148,19 @@ func TestStatementPage_Content(t *testing.T) {
 			`<link rel="canonical" href="http://signon.test/s/nals-letter">`,
 		)
 		text := pubText(res.Body)
-		pubHas(t, text, "Letter Open for signatures", "Deadline to sign December 15, 2026 23:00 UTC", "No signatures yet.")
-		pubHasNot(t, res.Body, "Unpublished response")
+		pageHas(t, text, "Letter Open for signatures", "Deadline to sign December 15, 2026 23:00 UTC", "No signatures yet.")
+		pageLacks(t, res.Body, "Unpublished response")
 
 		res = c.get("/s/nals-response")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, pubText(res.Body), "Response Open for signatures", "In response to Letter to the Leaders' Summit")
-		pubHas(t, res.Body, `<a href="/s/nals-letter">Letter to the Leaders&#39; Summit</a>`)
+		pageHas(t, pubText(res.Body), "Response Open for signatures", "In response to Letter to the Leaders' Summit")
+		pageHas(t, res.Body, `<a href="/s/nals-letter">Letter to the Leaders&#39; Summit</a>`)
 
 		// In Spanish the page speaks Spanish and marks the English text as such.
 		c.lang = "es"
 		res = c.get("/s/nals-letter")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, `<html lang="es">`, `<h1 lang="en">`, `<div class="prose" lang="en">`, "Carta", "Abierta a firmas",
+		pageHas(t, res.Body, `<html lang="es">`, `<h1 lang="en">`, `<div class="prose" lang="en">`, "Carta", "Abierta a firmas",
 			"Firmar esta declaración", "Correo electrónico", "Estados Unidos", "Nuevo México")
 		// States are in Spanish alphabetical order.
 		if i, j := strings.Index(res.Body, ">Carolina del Norte<"), strings.Index(res.Body, ">Colorado<"); i < 0 || j < 0 || i > j {
@@ -181,8 +181,8 @@ func TestStatementPage_Sanitizes(t *testing.T) {
 
 		res := app.client(t).get("/s/hostile")
 		pubStatus(t, res, http.StatusOK)
-		pubHasNot(t, res.Body, "<script>alert(1)</script>", "javascript:", "onerror", `<script>alert("org")</script>`, "<b>Bold</b>")
-		pubHas(t, res.Body,
+		pageLacks(t, res.Body, "<script>alert(1)</script>", "javascript:", "onerror", `<script>alert("org")</script>`, "<b>Bold</b>")
+		pageHas(t, res.Body,
 			"&lt;script&gt;alert(&#34;org&#34;)&lt;/script&gt; Collective",
 			"&lt;b&gt;Bold&lt;/b&gt; City",
 			`rel="nofollow ugc noopener"`,
@@ -209,7 +209,7 @@ func TestStatementPage_Signatories(t *testing.T) {
 		c := app.client(t)
 		res := c.get("/s/by-state")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body,
+		pageHas(t, res.Body,
 			`<p class="headline">105 organizations from 3 states in 3 countries</p>`,
 			`<a href="/s/by-state?region=US-TX#signatories">Texas</a>`,
 			`<a href="/s/by-state?region=MX-CHH#signatories">Chihuahua</a>`,
@@ -217,40 +217,40 @@ func TestStatementPage_Signatories(t *testing.T) {
 			"Page 1 of 2", `<a href="/s/by-state?page=2#signatories" rel="next">`,
 		)
 		text := pubText(res.Body)
-		pubHas(t, text, "Texas 102 Washington 1 Mexico Chihuahua (1) Other countries Guatemala (1)")
-		pubHasNot(t, res.Body, "Withdrawn Group", "@example.org", "New Mexico (")
+		pageHas(t, text, "Texas 102 Washington 1 Mexico Chihuahua (1) Other countries Guatemala (1)")
+		pageLacks(t, res.Body, "Withdrawn Group", "@example.org", "New Mexico (")
 		// Grouped by state, each with its count: Mexico's group comes
 		// before the United States' (the store orders by country code).
-		pubHas(t, text, "Chihuahua (1) Red Fronteriza · Ciudad Juárez", "Texas (102) Texas Group 000 · Austin")
+		pageHas(t, text, "Chihuahua (1) Red Fronteriza · Ciudad Juárez", "Texas (102) Texas Group 000 · Austin")
 		if n := strings.Count(res.Body, "Texas Group"); n != 100-2 {
 			t.Errorf("page 1 lists %d Texas groups, want 98", n)
 		}
 
 		res = c.get("/s/by-state?page=2")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, "Page 2 of 2", `<a href="/s/by-state#signatories" rel="prev">`,
+		pageHas(t, res.Body, "Page 2 of 2", `<a href="/s/by-state#signatories" rel="prev">`,
 			`<a href="https://casalatina.example.org" rel="nofollow ugc noopener">Casa Latina</a>`)
-		pubHas(t, pubText(res.Body), "Texas (102) Texas Group 098", "Washington (1) Casa Latina")
-		pubHasNot(t, res.Body, "Texas Group 097", "Red Fronteriza")
+		pageHas(t, pubText(res.Body), "Texas (102) Texas Group 098", "Washington (1) Casa Latina")
+		pageLacks(t, res.Body, "Texas Group 097", "Red Fronteriza")
 
 		res = c.get("/s/by-state?region=US-WA")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, pubText(res.Body), "Showing signatories from Washington. Show all", "Washington (1) Casa Latina")
-		pubHasNot(t, res.Body, "Texas Group", "Page 1 of")
+		pageHas(t, pubText(res.Body), "Showing signatories from Washington. Show all", "Washington (1) Casa Latina")
+		pageLacks(t, res.Body, "Texas Group", "Page 1 of")
 
 		res = c.get("/s/by-state?country=GT")
-		pubHas(t, pubText(res.Body), "Guatemala (1) Voces de Guatemala · Quetzaltenango")
-		pubHasNot(t, res.Body, "Texas Group")
+		pageHas(t, pubText(res.Body), "Guatemala (1) Voces de Guatemala · Quetzaltenango")
+		pageLacks(t, res.Body, "Texas Group")
 
 		// An unknown region shows everything rather than failing.
 		res = c.get("/s/by-state?region=US-ZZ&page=x")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, "Page 1 of 2")
+		pageHas(t, res.Body, "Page 1 of 2")
 
 		c.lang = "es"
 		res = c.get("/s/by-state?region=MX-CHH")
-		pubHas(t, res.Body, `<p class="headline">105 organizaciones de 3 estados en 3 países</p>`)
-		pubHas(t, pubText(res.Body), "Se muestran los firmantes de Chihuahua.", "Texas 102 Washington 1 México Chihuahua (1)")
+		pageHas(t, res.Body, `<p class="headline">105 organizaciones de 3 estados en 3 países</p>`)
+		pageHas(t, pubText(res.Body), "Se muestran los firmantes de Chihuahua.", "Texas 102 Washington 1 México Chihuahua (1)")
 	})
 }
 
@@ -295,7 +295,7 @@ func TestStatementPage_Headline(t *testing.T) {
 				c.lang = tt.lang
 				res := c.get("/s/" + slug)
 				pubStatus(t, res, http.StatusOK)
-				pubHas(t, res.Body, `<p class="headline">`+tt.want+`</p>`)
+				pageHas(t, res.Body, `<p class="headline">`+tt.want+`</p>`)
 			})
 		}
 	})
@@ -316,20 +316,20 @@ func TestStatementPage_VisibleOnPublished(t *testing.T) {
 			}
 			res := c.get("/s/quiet")
 			pubStatus(t, res, http.StatusOK)
-			pubHas(t, res.Body, `<p class="headline">2 organizations have signed.</p>`,
+			pageHas(t, res.Body, `<p class="headline">2 organizations have signed.</p>`,
 				"The list of signatories will appear when the statement is published.")
-			pubHasNot(t, res.Body, "Hidden Until Published", "Second Hidden", "?region=US-TX", "?region=US-AZ")
-			pubHasNot(t, pubText(res.Body), "Arizona (1)", "Texas (1)")
+			pageLacks(t, res.Body, "Hidden Until Published", "Second Hidden", "?region=US-TX", "?region=US-AZ")
+			pageLacks(t, pubText(res.Body), "Arizona (1)", "Texas (1)")
 		}
 
 		st = pubTransition(t, app, st, signon.ActionPublish)
 		res := c.get("/s/quiet")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, `<p class="headline">2 organizations from 2 states</p>`, "Hidden Until Published", "Second Hidden")
-		pubHas(t, pubText(res.Body),
+		pageHas(t, res.Body, `<p class="headline">2 organizations from 2 states</p>`, "Hidden Until Published", "Second Hidden")
+		pageHas(t, pubText(res.Body),
 			"Final statement, published on "+formatDate(*st.PublishedAt)+" with 2 signatories.",
 			"Letter Final statement") // the kind and the state
-		pubHasNot(t, res.Body, `action="/s/quiet/sign`, "closed for signatures")
+		pageLacks(t, res.Body, `action="/s/quiet/sign`, "closed for signatures")
 	})
 }
 
@@ -348,7 +348,7 @@ func TestSign(t *testing.T) {
 		if got := pubSelected(t, res.Body, "region"); got != "" {
 			t.Errorf("region %q selected, want none", got)
 		}
-		pubHas(t, res.Body,
+		pageHas(t, res.Body,
 			`<optgroup label="Mexico" data-country="MX">`,
 			`<option value="CA-ON">Ontario</option>`,
 			`<input type="text" id="fax" name="fax" value="" tabindex="-1" autocomplete="off">`,
@@ -356,7 +356,7 @@ func TestSign(t *testing.T) {
 			"Never shown publicly.",
 			`name="email" type="email"`,
 		)
-		pubHasNot(t, res.Body, `name="signer_type"`) // organizations only
+		pageLacks(t, res.Body, `name="signer_type"`) // organizations only
 
 		res = c.postForm("/s/sign-here/sign", pubSignValues("organization", "  Casa de la Raza  ", "email", "ana@casadelaraza.example.org"))
 		own := ownPage(t, res)
@@ -374,7 +374,7 @@ func TestSign(t *testing.T) {
 		// private link is given: no email is sent.
 		res = c.get(own)
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body,
+		pageHas(t, res.Body,
 			`id="signed" role="status"`,
 			"Thank you — Casa de la Raza is now listed among the signatories.",
 			"no email is sent with it",
@@ -388,12 +388,12 @@ func TestSign(t *testing.T) {
 		}
 		res = c.get("/s/sign-here")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, `<p class="headline">1 organization from 1 state</p>`)
-		pubHas(t, pubText(res.Body), "Texas (1) Casa de la Raza · El Paso")
-		pubHasNot(t, res.Body, "ana@casadelaraza.example.org")
+		pageHas(t, res.Body, `<p class="headline">1 organization from 1 state</p>`)
+		pageHas(t, pubText(res.Body), "Texas (1) Casa de la Raza · El Paso")
+		pageLacks(t, res.Body, "ana@casadelaraza.example.org")
 		// Without a name, the statement page still thanks.
 		res = c.get("/s/sign-here?signed=approved")
-		pubHas(t, res.Body, "Thank you — your signature is now listed.")
+		pageHas(t, res.Body, "Thank you — your signature is now listed.")
 
 		// In Spanish, from Mexico, the signature keeps the page's language.
 		es := app.client(t)
@@ -401,9 +401,9 @@ func TestSign(t *testing.T) {
 		res = es.postForm("/s/sign-here/sign", pubSignValues("organization", "Red Fronteriza", "country", "mx", "region", "mx-chh",
 			"email", "contacto@redfronteriza.example.org", "website", "redfronteriza.example.org"))
 		res = es.get(ownPage(t, res))
-		pubHas(t, res.Body, "¡Gracias! Red Fronteriza ya aparece en la lista de firmantes.", "no se envía por correo")
+		pageHas(t, res.Body, "¡Gracias! Red Fronteriza ya aparece en la lista de firmantes.", "no se envía por correo")
 		res = es.get("/s/sign-here")
-		pubHas(t, res.Body, `<p class="headline">2 organizaciones de 2 estados en 2 países</p>`)
+		pageHas(t, res.Body, `<p class="headline">2 organizaciones de 2 estados en 2 países</p>`)
 		for _, s := range pubSignatures(t, app, st) {
 			if s.Organization == "Red Fronteriza" && (s.Language != "es" || s.Region != "MX-CHH" || s.Website != "https://redfronteriza.example.org") {
 				t.Errorf("stored %+v", s)
@@ -423,8 +423,8 @@ func TestSign_Pending(t *testing.T) {
 			t.Errorf("Location %q", loc)
 		}
 		res = c.get("/s/reviewed?signed=pending")
-		pubHas(t, res.Body, "It will appear in the list after a coordinator reviews it.", "No signatures yet.")
-		pubHasNot(t, res.Body, "Casa de la Raza")
+		pageHas(t, res.Body, "It will appear in the list after a coordinator reviews it.", "No signatures yet.")
+		pageLacks(t, res.Body, "Casa de la Raza")
 		if list := pubSignatures(t, app, st); len(list) != 1 || list[0].Status != signon.SignaturePending {
 			t.Errorf("stored %v", list)
 		}
@@ -437,7 +437,7 @@ func TestSign_Individuals(t *testing.T) {
 		st := app.openStatement(t, "people-too", func(s *signon.Statement) { s.AllowIndividuals = true })
 		c := app.client(t)
 		res := c.get("/s/people-too")
-		pubHas(t, res.Body, `id="signer_type-organization" name="signer_type" value="organization" checked`,
+		pageHas(t, res.Body, `id="signer_type-organization" name="signer_type" value="organization" checked`,
 			`id="signer_type-individual" name="signer_type" value="individual">`)
 
 		res = c.postForm("/s/people-too/sign", pubSignValues("signer_type", "individual", "organization", "", "signer_name", "Rosa Díaz"))
@@ -447,13 +447,13 @@ func TestSign_Individuals(t *testing.T) {
 			t.Fatalf("stored %v", list)
 		}
 		res = c.get("/s/people-too")
-		pubHas(t, res.Body, `<p class="headline">1 signatory from 1 state</p>`, "Rosa Díaz")
+		pageHas(t, res.Body, `<p class="headline">1 signatory from 1 state</p>`, "Rosa Díaz")
 
 		// An individual kind of signature is refused where only groups sign.
 		only := app.openStatement(t, "groups-only")
 		res = c.postForm("/s/groups-only/sign", pubSignValues("signer_type", "individual"))
 		pubStatus(t, res, http.StatusUnprocessableEntity)
-		pubHas(t, res.Body, `<a href="#signer_type-organization">I am signing: Choose one of the options.</a>`)
+		pageHas(t, res.Body, `<a href="#signer_type-organization">I am signing: Choose one of the options.</a>`)
 		pubWantCount(t, app, only, 0)
 	})
 }
@@ -507,7 +507,7 @@ func TestSign_Invalid(t *testing.T) {
 				if tt.lang == "es" {
 					summary = "Corrige los campos señalados abajo."
 				}
-				pubHas(t, res.Body, `role="alert"`, summary, `<a href="#`+tt.field+`">`)
+				pageHas(t, res.Body, `role="alert"`, summary, `<a href="#`+tt.field+`">`)
 				// Everything typed is still there.
 				for _, name := range []string{"organization", "signer_name", "signer_title", "email", "city", "website"} {
 					if got, want := pubInputValue(t, res.Body, name), tt.values.Get(name); got != want {
@@ -548,7 +548,7 @@ func TestSign_Duplicate(t *testing.T) {
 		pubStatus(t, res, http.StatusSeeOther)
 		res = c.postForm("/s/once/sign", pubSignValues("organization", "casa de la raza", "signer_name", "Luis Ortega", "email", "luis@example.org"))
 		pubStatus(t, res, http.StatusConflict)
-		pubHas(t, res.Body, "This organization has already signed this statement. Thank you!", `role="alert"`)
+		pageHas(t, res.Body, "This organization has already signed this statement. Thank you!", `role="alert"`)
 		if got := pubInputValue(t, res.Body, "signer_name"); got != "Luis Ortega" {
 			t.Errorf("signer_name %q", got)
 		}
@@ -584,7 +584,7 @@ func TestSign_RateLimit(t *testing.T) {
 		}
 		res := c.postForm("/s/limited/sign", pubSignValues("organization", "Group Four", "city", "Houston"))
 		pubStatus(t, res, http.StatusTooManyRequests)
-		pubHas(t, res.Body, "Many signatures have come from your network in the last hour.", `role="alert"`)
+		pageHas(t, res.Body, "Many signatures have come from your network in the last hour.", `role="alert"`)
 		if got := pubInputValue(t, res.Body, "organization"); got != "Group Four" {
 			t.Errorf("organization %q", got)
 		}
@@ -636,7 +636,7 @@ func TestSign_CrossSite(t *testing.T) {
 				res := app.client(t).do(req)
 				pubStatus(t, res, tt.want)
 				if tt.want == http.StatusForbidden {
-					pubHas(t, res.Body, "This form has expired or is not allowed.")
+					pageHas(t, res.Body, "This form has expired or is not allowed.")
 				} else {
 					accepted++
 				}
@@ -656,29 +656,29 @@ func TestSign_Closed(t *testing.T) {
 		c := app.client(t)
 
 		res := c.get("/s/deadline")
-		pubHas(t, res.Body, `action="/s/deadline/sign"`)
+		pageHas(t, res.Body, `action="/s/deadline/sign"`)
 
 		// Past the deadline nothing has recorded the closing, yet it is closed.
 		app.Clock.Set(deadline.Add(time.Minute))
 		res = c.get("/s/deadline")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, "This statement closed for signatures on November 2, 2026.", "Closed for signatures")
-		pubHasNot(t, res.Body, `action="/s/deadline/sign`)
+		pageHas(t, res.Body, "This statement closed for signatures on November 2, 2026.", "Closed for signatures")
+		pageLacks(t, res.Body, `action="/s/deadline/sign`)
 
 		for _, s := range []*signon.Statement{st, closed} {
 			res = c.postForm("/s/"+s.Slug+"/sign", pubSignValues())
 			pubStatus(t, res, http.StatusConflict)
-			pubHas(t, res.Body, "closed for signatures", `role="alert"`)
+			pageHas(t, res.Body, "closed for signatures", `role="alert"`)
 			pubWantCount(t, app, s, 0)
 		}
 		res = c.postForm("/s/done/sign", pubSignValues())
 		pubStatus(t, res, http.StatusConflict)
-		pubHas(t, res.Body, "This statement is closed for signatures.", `role="alert"`)
+		pageHas(t, res.Body, "This statement is closed for signatures.", `role="alert"`)
 		pubWantCount(t, app, published, 0)
 
 		c.lang = "es"
 		res = c.get("/s/deadline")
-		pubHas(t, res.Body, "Esta declaración se cerró a firmas el 2 de noviembre de 2026.")
+		pageHas(t, res.Body, "Esta declaración se cerró a firmas el 2 de noviembre de 2026.")
 	})
 }
 

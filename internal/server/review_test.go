@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -42,26 +43,26 @@ func TestReview_Queue(t *testing.T) {
 		}
 
 		manage := c.get(coordManagePath(st.ID))
-		assertContains(t, manage.Body, `href="`+reviewPath(st)+`"`, "Review signatures", `href="`+coordManagePath(st.ID)+`/audit"`)
+		pageHas(t, html.UnescapeString(manage.Body), `href="`+reviewPath(st)+`"`, "Review signatures", `href="`+coordManagePath(st.ID)+`/audit"`)
 
 		page := c.get(reviewPath(st))
 		assertStatus(t, page, http.StatusOK)
 		assertTranslated(t, page.Body)
-		assertContains(t, page.Body, "Frontera Unida", "ana@frontera.example.org", "Spam Inc", "via the sign form",
+		pageHas(t, html.UnescapeString(page.Body), "Frontera Unida", "ana@frontera.example.org", "Spam Inc", "via the sign form",
 			"2 signatures match.", `name="ids" value="`+id(frontera)+`"`, `name="approve_one" value="`+id(spam)+`"`,
 			`src="/static/review.js"`, "Approve selected")
-		assertNotContains(t, page.Body, "Casa del Migrante", "Red Binacional")
+		pageLacks(t, html.UnescapeString(page.Body), "Casa del Migrante", "Red Binacional")
 
 		search := c.get(reviewPath(st) + "?status=all&q=frontera&region=US-TX&member=no")
-		assertContains(t, search.Body, "Frontera Unida", "1 signature matches.")
-		assertNotContains(t, search.Body, "Spam Inc", "Casa del Migrante")
+		pageHas(t, html.UnescapeString(search.Body), "Frontera Unida", "1 signature matches.")
+		pageLacks(t, html.UnescapeString(search.Body), "Spam Inc", "Casa del Migrante")
 		members := c.get(reviewPath(st) + "?status=all&member=yes")
-		assertContains(t, members.Body, "0 signatures match.")
+		pageHas(t, html.UnescapeString(members.Body), "0 signatures match.")
 
 		t.Run("RefusedBatchKeepsSelection", func(t *testing.T) {
 			res := c.postForm(reviewPath(st), url.Values{"ids": {id(frontera), id(red), id(casa)}, "decision": {"approve"}, "status": {"all"}})
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, "nothing was changed", "Red Binacional cannot be changed: it is Withdrawn.",
+			pageHas(t, html.UnescapeString(res.Body), "nothing was changed", "Red Binacional cannot be changed: it is Withdrawn.",
 				"Casa del Migrante is already Approved.",
 				`value="`+id(frontera)+`" id="select-`+id(frontera)+`" data-select checked`)
 			if s := signatureNow(t, app, st, frontera).Status; s != signon.SignaturePending {
@@ -73,7 +74,7 @@ func TestReview_Queue(t *testing.T) {
 			long := strings.Repeat("spam ", 101)
 			res := c.postForm(reviewPath(st), url.Values{"ids": {id(spam)}, "decision": {"reject"}, "reason": {long}})
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "Use at most 500 characters.", long)
+			pageHas(t, html.UnescapeString(res.Body), "Use at most 500 characters.", long)
 		})
 
 		t.Run("Bulk", func(t *testing.T) {
@@ -92,7 +93,7 @@ func TestReview_Queue(t *testing.T) {
 				t.Errorf("rejected: %s %q", got.Status, got.RejectionReason)
 			}
 			page := c.get(reviewPath(st) + "?status=rejected&done=rejected&n=1")
-			assertContains(t, page.Body, "1 signature rejected.", "Reason: Not a real group")
+			pageHas(t, html.UnescapeString(page.Body), "1 signature rejected.", "Reason: Not a real group")
 		})
 
 		t.Run("Spanish", func(t *testing.T) {
@@ -100,7 +101,7 @@ func TestReview_Queue(t *testing.T) {
 			es.lang = "es"
 			page := es.get(reviewPath(st) + "?status=all")
 			assertTranslated(t, page.Body)
-			assertContains(t, page.Body, "Revisar firmas", "Aprobar las seleccionadas", "Motivo: Not a real group")
+			pageHas(t, html.UnescapeString(page.Body), "Revisar firmas", "Aprobar las seleccionadas", "Motivo: Not a real group")
 		})
 
 		t.Run("Published", func(t *testing.T) {
@@ -108,10 +109,10 @@ func TestReview_Queue(t *testing.T) {
 				assertStatus(t, c.postForm(coordManagePath(st.ID)+"/transition", url.Values{"action": {a}, "confirm": {"1"}}), http.StatusSeeOther)
 			}
 			page := c.get(reviewPath(st) + "?status=all")
-			assertNotContains(t, page.Body, `name="ids"`, "Approve selected")
+			pageLacks(t, html.UnescapeString(page.Body), `name="ids"`, "Approve selected")
 			res := c.postForm(reviewPath(st), url.Values{"ids": {id(spam)}, "decision": {"approve"}})
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, "This statement is published. Its list of signatories is final.")
+			pageHas(t, html.UnescapeString(res.Body), "This statement is published. Its list of signatories is final.")
 		})
 	})
 }
@@ -129,13 +130,13 @@ func TestReview_CorrectSignature(t *testing.T) {
 		page := c.get(sigPath(st, casa))
 		assertStatus(t, page, http.StatusOK)
 		assertTranslated(t, page.Body)
-		assertContains(t, page.Body, "ana@casa.example.org", `value="CASA"`, "Correct the signature", "Reason for rejecting")
+		pageHas(t, html.UnescapeString(page.Body), "ana@casa.example.org", `value="CASA"`, "Correct the signature", "Reason for rejecting")
 
 		t.Run("InvalidKeepsInput", func(t *testing.T) {
 			bad := coordWith(form, "signer_name", "", "city", "Typed City", "website", "not a site")
 			res := c.postForm(sigPath(st, casa), bad)
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, `value="Typed City"`, `value="CASA Baltimore"`, "This field is required.", "Enter a web address")
+			pageHas(t, html.UnescapeString(res.Body), `value="Typed City"`, `value="CASA Baltimore"`, "This field is required.", "Enter a web address")
 			if got := signatureNow(t, app, st, casa); got.City != "El Paso" {
 				t.Errorf("city is %q after a refused correction", got.City)
 			}
@@ -144,7 +145,7 @@ func TestReview_CorrectSignature(t *testing.T) {
 		t.Run("CollisionSuggestsMerge", func(t *testing.T) {
 			res := c.postForm(sigPath(st, casa), coordWith(form, "organization", "Casa de Maryland, Inc."))
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, "Merge the two instead.", `value="Casa de Maryland, Inc."`,
+			pageHas(t, html.UnescapeString(res.Body), "Merge the two instead.", `value="Casa de Maryland, Inc."`,
 				"/merge?a="+id(other)+"&b="+id(casa))
 		})
 
@@ -157,7 +158,7 @@ func TestReview_CorrectSignature(t *testing.T) {
 		audit := c.get(coordManagePath(st.ID) + "/audit")
 		assertStatus(t, audit, http.StatusOK)
 		assertTranslated(t, audit.Body)
-		assertContains(t, audit.Body, "Corrected a signature", "Organization: “CASA” → “CASA Baltimore”",
+		pageHas(t, html.UnescapeString(audit.Body), "Corrected a signature", "Organization: “CASA” → “CASA Baltimore”",
 			"City: “El Paso” → “Baltimore”", "State or province: “Texas” → “Maryland”",
 			`href="`+sigPath(st, casa)+`">CASA Baltimore</a>`, "Test coordinator", "Opened it for signatures")
 		t.Run("Spanish", func(t *testing.T) {
@@ -165,7 +166,7 @@ func TestReview_CorrectSignature(t *testing.T) {
 			es.lang = "es"
 			auditES := es.get(coordManagePath(st.ID) + "/audit?order=oldest")
 			assertTranslated(t, auditES.Body)
-			assertContains(t, auditES.Body, "Corrigió una firma", "Organización: “CASA” → “CASA Baltimore”", "Lo más antiguo primero")
+			pageHas(t, html.UnescapeString(auditES.Body), "Corrigió una firma", "Organización: “CASA” → “CASA Baltimore”", "Lo más antiguo primero")
 			if strings.Index(auditES.Body, "Corrigió una firma") < strings.Index(auditES.Body, "La abrió a firmas") {
 				t.Errorf("oldest first lists the correction before the opening")
 			}
@@ -183,12 +184,12 @@ func TestReview_MergeAndAdd(t *testing.T) {
 
 		res := c.postForm(reviewPath(st), url.Values{"ids": {id(keep)}, "decision": {"merge"}, "status": {"approved"}})
 		assertStatus(t, res, http.StatusUnprocessableEntity)
-		assertContains(t, res.Body, "Select exactly two signatures to merge.")
+		pageHas(t, html.UnescapeString(res.Body), "Select exactly two signatures to merge.")
 		res = c.postForm(reviewPath(st), url.Values{"ids": {id(keep), id(dup)}, "decision": {"merge"}})
 		assertStatus(t, res, http.StatusSeeOther)
 		mergePage := c.get(res.Header.Get("Location"))
 		assertStatus(t, mergePage, http.StatusOK)
-		assertContains(t, mergePage.Body, "Merge two signatures", "CASA de Maryland", "ana@casa.example.org", `name="keep" value="`+id(keep)+`" checked`)
+		pageHas(t, html.UnescapeString(mergePage.Body), "Merge two signatures", "CASA de Maryland", "ana@casa.example.org", `name="keep" value="`+id(keep)+`" checked`)
 
 		res = c.postForm(coordManagePath(st.ID)+"/merge", url.Values{"a": {id(keep)}, "b": {id(dup)}, "keep": {id(keep)}, "fill": {"1"}})
 		assertStatus(t, res, http.StatusSeeOther)
@@ -198,9 +199,9 @@ func TestReview_MergeAndAdd(t *testing.T) {
 		}
 		again := c.postForm(coordManagePath(st.ID)+"/merge", url.Values{"a": {id(keep)}, "b": {id(dup)}, "keep": {id(keep)}})
 		assertStatus(t, again, http.StatusConflict)
-		assertContains(t, again.Body, "One of these signatures has already been merged.")
+		pageHas(t, html.UnescapeString(again.Body), "One of these signatures has already been merged.")
 		audit := c.get(coordManagePath(st.ID) + "/audit")
-		assertContains(t, audit.Body, "Merged two signatures", "CASA (#"+id(dup)+") merged into CASA de Maryland (#"+id(keep)+")")
+		pageHas(t, html.UnescapeString(audit.Body), "Merged two signatures", "CASA (#"+id(dup)+") merged into CASA de Maryland (#"+id(keep)+")")
 
 		t.Run("AddByHand", func(t *testing.T) {
 			add := c.get(coordManagePath(st.ID) + "/signatures/new")
@@ -210,7 +211,7 @@ func TestReview_MergeAndAdd(t *testing.T) {
 				"city": {"Tucson"}, "country": {"US"}, "region": {"US-AZ"}}
 			res := c.postForm(coordManagePath(st.ID)+"/signatures", form)
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, `value="Comité de Apoyo"`, `value="Tucson"`, "Email: This field is required.")
+			pageHas(t, html.UnescapeString(res.Body), `value="Comité de Apoyo"`, `value="Tucson"`, "Email: This field is required.")
 
 			form.Set("email", "luis@comite.example.org")
 			res = c.postForm(coordManagePath(st.ID)+"/signatures", form)
@@ -221,9 +222,9 @@ func TestReview_MergeAndAdd(t *testing.T) {
 			}
 			res = c.postForm(coordManagePath(st.ID)+"/signatures", coordWith(form, "organization", "COMITE DE APOYO"))
 			assertStatus(t, res, http.StatusConflict)
-			assertContains(t, res.Body, "This organization has already signed this statement.", `value="COMITE DE APOYO"`)
+			pageHas(t, html.UnescapeString(res.Body), "This organization has already signed this statement.", `value="COMITE DE APOYO"`)
 			audit := c.get(coordManagePath(st.ID) + "/audit")
-			assertContains(t, audit.Body, "Added a signature by hand", ">Comité de Apoyo</a>")
+			pageHas(t, html.UnescapeString(audit.Body), "Added a signature by hand", ">Comité de Apoyo</a>")
 		})
 	})
 }
@@ -240,7 +241,7 @@ func TestReview_Import(t *testing.T) {
 		form := c.get(path)
 		assertStatus(t, form, http.StatusOK)
 		assertTranslated(t, form.Body)
-		assertContains(t, form.Body, `enctype="multipart/form-data"`, "organization,signer_name,signer_title,email,city,country,region,website")
+		pageHas(t, html.UnescapeString(form.Body), `enctype="multipart/form-data"`, "organization,signer_name,signer_title,email,city,country,region,website")
 
 		t.Run("Problems", func(t *testing.T) {
 			bad := "\uFEFF" + header +
@@ -250,16 +251,16 @@ func TestReview_Import(t *testing.T) {
 				"Sin Correo,Ana,,,,US,XX,\r\n"
 			res := c.postMultipart(path, url.Values{}, bad)
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "3 rows have problems. Nothing was imported",
+			pageHas(t, html.UnescapeString(res.Body), "3 rows have problems. Nothing was imported",
 				"Organization: This organization has already signed this statement.",
 				"Organization: The same organization is already on row 2.",
 				"Email: This field is required.", "State or province: Choose a state or province of the selected country.",
 				"Denver, Colorado, United States")
-			assertNotContains(t, res.Body, "/import/confirm")
+			pageLacks(t, html.UnescapeString(res.Body), "/import/confirm")
 			es := app.coordinator(t)
 			es.lang = "es"
 			res = es.postMultipart(path, url.Values{}, bad)
-			assertContains(t, res.Body, "3 filas tienen problemas", "La misma organización ya está en la fila 2.")
+			pageHas(t, html.UnescapeString(res.Body), "3 filas tienen problemas", "La misma organización ya está en la fila 2.")
 		})
 
 		t.Run("FileErrors", func(t *testing.T) {
@@ -272,25 +273,25 @@ func TestReview_Import(t *testing.T) {
 				t.Run(tt.name, func(t *testing.T) {
 					res := c.postMultipart(path, url.Values{}, tt.file)
 					assertStatus(t, res, http.StatusUnprocessableEntity)
-					assertContains(t, res.Body, tt.want)
+					pageHas(t, html.UnescapeString(res.Body), tt.want)
 				})
 			}
 			res := c.postMultipart(path, url.Values{}, "")
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "Choose a CSV file to import")
+			pageHas(t, html.UnescapeString(res.Body), "Choose a CSV file to import")
 		})
 
 		t.Run("ExtraCells", func(t *testing.T) {
 			res := c.postMultipart(path, url.Values{}, header+"Otra,Sam,,sam@example.org,,México,Chihuahua,,notes\r\n")
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "1 row has problems.", "Row: The row has more cells than the header's 8 columns.")
+			pageHas(t, html.UnescapeString(res.Body), "1 row has problems.", "Row: The row has more cells than the header's 8 columns.")
 		})
 
 		good := header + "Casa Latina,Eva,,eva@casa.example.org,Denver,US,Colorado,casalatina.org\r\n" +
 			"\"Red, Inc.\",Luis,Director,luis@red.example.org,,MX,Chihuahua,\r\n"
 		res := c.postMultipart(path, url.Values{}, good)
 		assertStatus(t, res, http.StatusOK)
-		assertContains(t, res.Body, "2 signatures ready to import", "Import 2 signatures", "/import/confirm", "Chihuahua, Mexico")
+		pageHas(t, html.UnescapeString(res.Body), "2 signatures ready to import", "Import 2 signatures", "/import/confirm", "Chihuahua, Mexico")
 		if n := coordCountSignatures(t, app, st); n != 1 {
 			t.Fatalf("the preview imported: %d signatures", n)
 		}
@@ -307,7 +308,7 @@ func TestReview_Import(t *testing.T) {
 			late := coordSign(t, app, st, "Red Inc", "red@example.org", signon.SignaturePending)
 			res := c.postMultipart(path+"/confirm", url.Values{"csv": {good}}, "")
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, "This organization has already signed this statement.")
+			pageHas(t, html.UnescapeString(res.Body), "This organization has already signed this statement.")
 			if n := coordCountSignatures(t, app, st); n != 2 {
 				t.Errorf("%d signatures, want 2: nothing imported", n)
 			}
@@ -322,9 +323,9 @@ func TestReview_Import(t *testing.T) {
 			t.Errorf("%d signatures after the import, want 4", n)
 		}
 		queue := c.get(res.Header.Get("Location"))
-		assertContains(t, queue.Body, "2 signatures imported.", "Casa Latina", "Red, Inc.", "via an import")
+		pageHas(t, html.UnescapeString(queue.Body), "2 signatures imported.", "Casa Latina", "Red, Inc.", "via an import")
 		audit := c.get(coordManagePath(st.ID) + "/audit")
-		assertContains(t, audit.Body, "Imported signatures from a CSV file", "2 signatures")
+		pageHas(t, html.UnescapeString(audit.Body), "Imported signatures from a CSV file", "2 signatures")
 	})
 }
 

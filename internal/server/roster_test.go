@@ -29,11 +29,7 @@ func wantIn(t *testing.T, res *response, status int, texts ...string) {
 	if res.Status != status {
 		t.Fatalf("status %d, want %d\n%s", res.Status, status, res.Body)
 	}
-	for _, s := range texts {
-		if !strings.Contains(res.Body, s) {
-			t.Errorf("page lacks %q", s)
-		}
-	}
+	pageHas(t, res.Body, texts...)
 }
 
 func TestRoster_MemberForms(t *testing.T) {

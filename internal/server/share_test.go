@@ -47,7 +47,7 @@ func TestShare_StatementMeta(t *testing.T) {
 		res := anon.get("/s/walls")
 		pubStatus(t, res, http.StatusOK)
 		head := shareHead(t, res.Body)
-		pubHas(t, head,
+		pageHas(t, head,
 			`<meta property="og:type" content="article">`,
 			`<meta property="og:title" content="Say &#34;no&#34; to &lt;walls&gt; &amp; fences">`,
 			`<meta property="og:description" content="Groups answer &#34;why&#34; &lt;script&gt;alert(1)&lt;/script&gt;">`,
@@ -60,23 +60,23 @@ func TestShare_StatementMeta(t *testing.T) {
 			`<link rel="alternate" type="application/json+oembed" href="http://signon.test/oembed?format=json&amp;url=http%3A%2F%2Fsignon.test%2Fs%2Fwalls" title="Say &#34;no&#34; to &lt;walls&gt; &amp; fences">`,
 			`<link rel="alternate" type="application/atom+xml" href="/feed.atom" title="Test Coalition: published statements">`,
 		)
-		pubHasNot(t, head, "<walls>", "<script>", "article:published_time")
+		pageLacks(t, head, "<walls>", "<script>", "article:published_time")
 
 		// A final statement in Spanish: its locale, when it was published,
 		// and no empty description.
 		res = anon.get("/s/carta-final")
 		pubStatus(t, res, http.StatusOK)
 		head = shareHead(t, res.Body)
-		pubHas(t, head,
+		pageHas(t, head,
 			`<meta property="og:locale" content="es_MX">`,
 			`<meta property="article:published_time" content="`+published.PublishedAt.UTC().Format(time.RFC3339)+`">`,
 		)
-		pubHasNot(t, head, "og:description", "twitter:description")
+		pageLacks(t, head, "og:description", "twitter:description")
 
 		// A coordinator's preview of a draft is not for sharing.
 		res = app.coordinator(t).get("/s/draft-meta")
 		pubStatus(t, res, http.StatusOK)
-		pubHasNot(t, shareHead(t, res.Body), "og:", "twitter:", "json+oembed")
+		pageLacks(t, shareHead(t, res.Body), "og:", "twitter:", "json+oembed")
 
 		// Without a public address the page cannot know its own address.
 		bare := newTestApp(t, dialect, func(c *server.Config) { c.BaseURL = "" })
@@ -84,8 +84,8 @@ func TestShare_StatementMeta(t *testing.T) {
 		res = bare.client(t).get("/s/walls")
 		pubStatus(t, res, http.StatusOK)
 		head = shareHead(t, res.Body)
-		pubHas(t, head, `<meta property="og:title" content="Letter walls">`)
-		pubHasNot(t, head, "og:url", "json+oembed")
+		pageHas(t, head, `<meta property="og:title" content="Letter walls">`)
+		pageLacks(t, head, "og:url", "json+oembed")
 	})
 }
 
@@ -185,9 +185,9 @@ func TestShare_Embed(t *testing.T) {
 		c := app.client(t)
 		res := c.get("/s/summit/embed")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, `<link rel="stylesheet" href="/static/embed.css">`, `<meta name="robots" content="noindex">`,
+		pageHas(t, res.Body, `<link rel="stylesheet" href="/static/embed.css">`, `<meta name="robots" content="noindex">`,
 			`<h1>Dignity &lt;now&gt; &amp; &#34;always&#34;</h1>`)
-		pubHasNot(t, res.Body, `<header class="site">`, `<footer`, "<script", "<form", "app.css")
+		pageLacks(t, res.Body, `<header class="site">`, `<footer`, "<script", "<form", "app.css")
 
 		// The count is live: a signature from the form shows at once (the
 		// one-minute cache is the browser's, not the server's).
@@ -230,7 +230,7 @@ func TestShare_Embed(t *testing.T) {
 			})
 		}
 		res = c.get("/s/summit/embed?lang=es")
-		pubHas(t, res.Body, `<h1 lang="en">`)
+		pageHas(t, res.Body, `<h1 lang="en">`)
 
 		// Asking for a language sets no cookie there: the answer is cached publicly.
 		if ck := res.Header.Values("Set-Cookie"); len(ck) > 0 {
@@ -240,7 +240,7 @@ func TestShare_Embed(t *testing.T) {
 		for _, path := range []string{"/s/secret/embed", "/s/scheduled/embed", "/s/nothing-here/embed"} {
 			res := c.get(path)
 			pubStatus(t, res, http.StatusNotFound)
-			pubHas(t, res.Body, "This statement does not exist or is not public.")
+			pageHas(t, res.Body, "This statement does not exist or is not public.")
 			if cc := res.Header.Get("Cache-Control"); cc != "" {
 				t.Errorf("%s: Cache-Control %q on an error", path, cc)
 			}
@@ -327,7 +327,7 @@ func TestShare_OEmbed(t *testing.T) {
 		c.lang = "es"
 		res := oembed(url.Values{"url": {page}, "format": {"xml"}})
 		pubStatus(t, res, http.StatusNotImplemented)
-		pubHas(t, res.Body, "Solo se ofrece el formato JSON.")
+		pageHas(t, res.Body, "Solo se ofrece el formato JSON.")
 	})
 }
 
@@ -497,9 +497,9 @@ func TestHome_Occasions(t *testing.T) {
 			t.Errorf("groups\n got %q\nwant %q", got, want)
 		}
 		// The response says which letter it answers.
-		pubHas(t, pubText(res.Body), "In response to Letter nals-letter")
-		pubHasNot(t, res.Body, "draft-nals", "No statement is open for signatures right now.")
-		pubHas(t, res.Body, `<a href="/feed.atom" type="application/atom+xml">Follow the published statements (Atom feed)</a>`)
+		pageHas(t, pubText(res.Body), "In response to Letter nals-letter")
+		pageLacks(t, res.Body, "draft-nals", "No statement is open for signatures right now.")
+		pageHas(t, res.Body, `<a href="/feed.atom" type="application/atom+xml">Follow the published statements (Atom feed)</a>`)
 
 		// With no occasion anywhere, one group under a general heading.
 		plain := newTestApp(t, dialect)
@@ -508,14 +508,14 @@ func TestHome_Occasions(t *testing.T) {
 		if got, want := shareHomeGroups(t, res.Body), []string{"Letters and statements: only"}; !slices.Equal(got, want) {
 			t.Errorf("groups %q, want %q", got, want)
 		}
-		pubHas(t, res.Body, "No statement is open for signatures right now.")
-		pubHasNot(t, res.Body, "/feed.atom\" type") // nothing published yet to follow
+		pageHas(t, res.Body, "No statement is open for signatures right now.")
+		pageLacks(t, res.Body, "/feed.atom\" type") // nothing published yet to follow
 
 		// A Spanish reader sees an English occasion marked as English.
 		es := app.client(t)
 		es.lang = "es"
 		res = es.get("/")
-		pubHas(t, res.Body, `lang="en">World Refugee Day</h2>`, "Otras cartas y declaraciones", "En respuesta a")
+		pageHas(t, res.Body, `lang="en">World Refugee Day</h2>`, "Otras cartas y declaraciones", "En respuesta a")
 	})
 }
 

@@ -17,8 +17,8 @@ const maxSearch = signon.MaxOrganization
 
 // problemInvalidCharacters is a search holding what no name can: bytes
 // that are not UTF-8, or control characters such as NUL, which
-// PostgreSQL refuses in text. Its message is in the map message catalogs.
-const problemInvalidCharacters = "invalid_characters"
+// PostgreSQL refuses in text.
+const problemInvalidCharacters = signon.ProblemInvalidCharacters
 
 // searchQuery checks a search of the signatory list, ?q=, and returns it
 // trimmed, or the problem with it. An empty search is no search.

@@ -69,13 +69,13 @@ func TestConfirm_Flow(t *testing.T) {
 		}
 		// The thank-you asks to check the email and offers to send it again.
 		res = c.get("/s/confirm?signed=unconfirmed")
-		pubHas(t, res.Body, `action="/confirm/resend"`, `name="statement" value="confirm"`, "Revisa tu correo")
+		pageHas(t, res.Body, `action="/confirm/resend"`, `name="statement" value="confirm"`, "Revisa tu correo")
 
 		m := app.Mail(t).To(t, "ana@example.org")
 		if m.Language != "es" || !strings.Contains(m.Subject, "Confirma tu firma") || !strings.Contains(m.Subject, st.Title) {
 			t.Errorf("email in %s, subject %q; want the Spanish confirmation", m.Language, m.Subject)
 		}
-		pubHas(t, m.Text, "Casa de la Raza", "7 días")
+		pageHas(t, m.Text, "Casa de la Raza", "7 días")
 		confirm, manage := linkPath(t, m, "/confirm/"), linkPath(t, m, "/my/")
 		if !strings.Contains(m.HTML, "Confirmar mi firma") || !strings.Contains(m.HTML, "http://signon.test"+confirm) {
 			t.Errorf("HTML part lacks the button to %s:\n%s", confirm, m.HTML)
@@ -85,7 +85,7 @@ func TestConfirm_Flow(t *testing.T) {
 		for range 2 {
 			res = c.get(confirm)
 			pubStatus(t, res, http.StatusOK)
-			pubHas(t, res.Body, "Confirma tu firma", st.Title, "Casa de la Raza", "Test Coalition", "Confirmar mi firma", `name="_csrf"`)
+			pageHas(t, res.Body, "Confirma tu firma", st.Title, "Casa de la Raza", "Test Coalition", "Confirmar mi firma", `name="_csrf"`)
 		}
 		if got := pubSignatures(t, app, st)[0].Status; got != signon.SignatureUnconfirmed {
 			t.Fatalf("status after GET = %s, want still unconfirmed", got)
@@ -100,16 +100,16 @@ func TestConfirm_Flow(t *testing.T) {
 			t.Errorf("after confirming: %s, confirmed %v; want approved", sig.Status, sig.ConfirmedAt)
 		}
 		res = c.get("/s/confirm")
-		pubHas(t, res.Body, "Casa de la Raza")
+		pageHas(t, res.Body, "Casa de la Raza")
 
 		// Used, unknown: one page, offering a new email.
 		for _, path := range []string{confirm, "/confirm/unknown-token"} {
 			res = c.postForm(path, nil)
 			pubStatus(t, res, http.StatusNotFound)
-			pubHas(t, res.Body, "Este enlace no funciona", `action="/confirm/resend"`)
+			pageHas(t, res.Body, "Este enlace no funciona", `action="/confirm/resend"`)
 			res = c.get(path)
 			pubStatus(t, res, http.StatusNotFound)
-			pubHas(t, res.Body, "Este enlace no funciona")
+			pageHas(t, res.Body, "Este enlace no funciona")
 		}
 		// The private link came in the same email and works.
 		pubStatus(t, c.get(manage), http.StatusOK)
@@ -146,7 +146,7 @@ func TestConfirm_PendingAndClosed(t *testing.T) {
 		pubTransition(t, app, closing, signon.ActionClose)
 		res = c.postForm(linkPath(t, m, "/confirm/"), nil)
 		pubStatus(t, res, http.StatusConflict)
-		pubHas(t, res.Body, "no longer open for signatures, so your signature can no longer be confirmed")
+		pageHas(t, res.Body, "no longer open for signatures, so your signature can no longer be confirmed")
 		if got := pubSignatures(t, app, closing)[0].Status; got != signon.SignatureUnconfirmed {
 			t.Errorf("confirmed after closing: %s", got)
 		}
@@ -168,9 +168,9 @@ func TestConfirm_UnconfirmedNeverPublic(t *testing.T) {
 		}
 
 		page := c.get("/s/hidden").Body
-		pubHas(t, page, "Frontera Unida")
-		pubHasNot(t, page, "Casa Escondida")
-		pubHas(t, pubText(page), "1 organization from 1 state")
+		pageHas(t, page, "Frontera Unida")
+		pageLacks(t, page, "Casa Escondida")
+		pageHas(t, pubText(page), "1 organization from 1 state")
 
 		api := c.get("/api/v1/statements/hidden/signatures")
 		if v := pubJSON(t, api); v["total"] != float64(1) || strings.Contains(api.Body, "Casa Escondida") {
@@ -240,7 +240,7 @@ func TestSign_NeverRevealsASignature(t *testing.T) {
 			pubStatus(t, c.postForm("/s/listed/sign", pubSignValues()), http.StatusSeeOther)
 			res := c.postForm("/s/listed/sign", pubSignValues("organization", "casa de la raza", "email", "second@example.org"))
 			pubStatus(t, res, http.StatusConflict)
-			pubHas(t, res.Body, "This organization has already signed this statement.")
+			pageHas(t, res.Body, "This organization has already signed this statement.")
 			res = c.postRaw("/api/v1/statements/listed/signatures", "application/json", pubSignJSON("email", "third@example.org"))
 			pubAPIError(t, res, http.StatusConflict, "conflict")
 			pubWantCount(t, app, listed, 1)
@@ -293,7 +293,7 @@ func TestConfirm_Resend(t *testing.T) {
 		for _, to := range []string{"ana@example.org", "ANA@example.org", "nadie@example.org", "ana@example.org"} {
 			res := c.postForm("/confirm/resend", url.Values{"email": {to}, "statement": {"resend"}})
 			pubStatus(t, res, http.StatusOK)
-			pubHas(t, res.Body, generic)
+			pageHas(t, res.Body, generic)
 			bodies = append(bodies, strings.ReplaceAll(res.Body, to, ""))
 		}
 		for i, b := range bodies[1:] {
@@ -321,7 +321,7 @@ func TestConfirm_Resend(t *testing.T) {
 				pubStatus(t, res, http.StatusOK)
 			} else {
 				pubStatus(t, res, http.StatusNotFound)
-				pubHas(t, res.Body, `action="/confirm/resend"`)
+				pageHas(t, res.Body, `action="/confirm/resend"`)
 			}
 		}
 		if working != 1 {
@@ -331,7 +331,7 @@ func TestConfirm_Resend(t *testing.T) {
 		// A mistyped address is said so, and kept.
 		res := c.postForm("/confirm/resend", url.Values{"email": {"ana at example"}})
 		pubStatus(t, res, http.StatusUnprocessableEntity)
-		pubHas(t, res.Body, `value="ana at example"`, `aria-invalid="true"`)
+		pageHas(t, res.Body, `value="ana at example"`, `aria-invalid="true"`)
 	})
 }
 
@@ -346,7 +346,7 @@ func TestMySignature(t *testing.T) {
 
 		res := c.get(my)
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, "Your signature", "Casa de la Raza", "Counted", "Correct your signature", "/withdraw", `<meta name="robots" content="noindex">`)
+		pageHas(t, res.Body, "Your signature", "Casa de la Raza", "Counted", "Correct your signature", "/withdraw", `<meta name="robots" content="noindex">`)
 		if got := pubInputValue(t, res.Body, "city"); got != "El Paso" {
 			t.Errorf("city field %q", got)
 		}
@@ -371,7 +371,7 @@ func TestMySignature(t *testing.T) {
 		res = c.postForm(my, pubSignValues("city", "Las Cruces", "region", "US-NM", "signer_name", "Ana María Torres", "email", "evil@example.org"))
 		pubStatus(t, res, http.StatusSeeOther)
 		res = c.get(res.Header.Get("Location"))
-		pubHas(t, res.Body, "Your changes are saved.")
+		pageHas(t, res.Body, "Your changes are saved.")
 		sig := pubSignatures(t, app, st)[0]
 		if sig.City != "Las Cruces" || sig.Region != "US-NM" || sig.SignerName != "Ana María Torres" || sig.Email != "ana@example.org" {
 			t.Errorf("corrected: %+v", sig)
@@ -384,15 +384,15 @@ func TestMySignature(t *testing.T) {
 		// Withdrawing asks first, then takes the signature off the list.
 		res = c.get(my + "/withdraw")
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, "Yes, withdraw my signature", "No, keep my signature")
+		pageHas(t, res.Body, "Yes, withdraw my signature", "No, keep my signature")
 		if got := pubSignatures(t, app, st)[0].Status; got != signon.SignatureApproved {
 			t.Fatalf("the question withdrew the signature: %s", got)
 		}
-		pubHas(t, c.get("/s/mine").Body, "Casa de la Raza")
+		pageHas(t, c.get("/s/mine").Body, "Casa de la Raza")
 		res = c.postForm(my+"/withdraw", nil)
 		pubStatus(t, res, http.StatusSeeOther)
-		pubHas(t, c.get(res.Header.Get("Location")).Body, "Your signature is withdrawn.", "can no longer be changed")
-		pubHasNot(t, c.get("/s/mine").Body, "Casa de la Raza")
+		pageHas(t, c.get(res.Header.Get("Location")).Body, "Your signature is withdrawn.", "can no longer be changed")
+		pageLacks(t, c.get("/s/mine").Body, "Casa de la Raza")
 		if got := pubSignatures(t, app, st)[0].Status; got != signon.SignatureWithdrawn {
 			t.Errorf("status %s, want withdrawn", got)
 		}
@@ -403,12 +403,12 @@ func TestMySignature(t *testing.T) {
 		pubTransition(t, app, st, signon.ActionClose)
 		res = c.get(other)
 		pubStatus(t, res, http.StatusOK)
-		pubHas(t, res.Body, "Frontera", "changes are no longer possible")
-		pubHasNot(t, res.Body, "Correct your signature", "/withdraw")
+		pageHas(t, res.Body, "Frontera", "changes are no longer possible")
+		pageLacks(t, res.Body, "Correct your signature", "/withdraw")
 		pubStatus(t, c.postForm(other+"/withdraw", nil), http.StatusConflict)
 
 		res = c.get("/my/not-a-token")
 		pubStatus(t, res, http.StatusNotFound)
-		pubHas(t, res.Body, "This link does not work")
+		pageHas(t, res.Body, "This link does not work")
 	})
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -47,21 +48,21 @@ func TestVersions_EditSignedText(t *testing.T) {
 		if got := coordStatement(t, app, st.ID); got.Version != 1 || got.Body != "Corrected before anyone signed." {
 			t.Fatalf("Version %d, body %q; want version 1 corrected", got.Version, got.Body)
 		}
-		assertNotContains(t, c.get(edit+"/edit").Body, `id="version-notice"`)
+		pageLacks(t, html.UnescapeString(c.get(edit+"/edit").Body), `id="version-notice"`)
 
 		pubStatus(t, public.postRaw("/api/v1/statements/versioned/signatures", "application/json",
 			pubSignJSON("organization", "Red Fronteriza", "email", "red@example.org")), http.StatusCreated)
 
 		res = c.get(edit + "/edit")
 		assertStatus(t, res, http.StatusOK)
-		assertContains(t, res.Body, `id="version-notice"`,
+		pageHas(t, html.UnescapeString(res.Body), `id="version-notice"`,
 			"1 organization signed version 1. Saving a change to the text creates version 2, and it remains recorded as signing version 1.")
-		assertNotContains(t, res.Body, `name="confirm_version"`)
+		pageLacks(t, html.UnescapeString(res.Body), `name="confirm_version"`)
 
 		t.Run("AskedToConfirm", func(t *testing.T) {
 			res := c.postForm(edit, versionFormValues("versioned", "body", "A new text, not yet confirmed."))
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body,
+			pageHas(t, html.UnescapeString(res.Body),
 				"Organizations have signed the current text. Confirm below that saving creates a new version.",
 				`<input type="checkbox" id="confirm_version" name="confirm_version" value="2" aria-invalid="true" aria-describedby="confirm_version-error">`,
 				`id="confirm_version-error">This field is required.</p>`, `<a href="#confirm_version">New version</a>`,
@@ -78,7 +79,7 @@ func TestVersions_EditSignedText(t *testing.T) {
 		t.Run("KeptWhileOtherFieldsAreFixed", func(t *testing.T) {
 			res := c.postForm(edit, versionFormValues("versioned", "title", "", "body", "Confirmed, with a title missing.", "confirm_version", "2"))
 			assertStatus(t, res, http.StatusUnprocessableEntity)
-			assertContains(t, res.Body, `name="confirm_version" value="2" checked>`, `id="title-error"`)
+			pageHas(t, html.UnescapeString(res.Body), `name="confirm_version" value="2" checked>`, `id="title-error"`)
 		})
 
 		t.Run("PolicyNeedsNoConfirmation", func(t *testing.T) {
@@ -104,7 +105,7 @@ func TestVersions_EditSignedText(t *testing.T) {
 			t.Errorf("versions = %+v", versions)
 		}
 		manage := c.get(edit)
-		assertContains(t, manage.Body, "Made a new version of the text")
+		pageHas(t, html.UnescapeString(manage.Body), "Made a new version of the text")
 		assertTranslated(t, manage.Body)
 
 		pubStatus(t, public.postRaw("/api/v1/statements/versioned/signatures", "application/json",
@@ -116,16 +117,16 @@ func TestVersions_EditSignedText(t *testing.T) {
 		t.Run("PublicPage", func(t *testing.T) {
 			res := public.get("/s/versioned")
 			pubStatus(t, res, http.StatusOK)
-			pubHas(t, res.Body, "signed version 1", "signed version 2", "Versions of the text",
+			pageHas(t, res.Body, "signed version 1", "signed version 2", "Versions of the text",
 				`<a href="/s/versioned/versions/1">Version 1</a>`, "<strong>Version 2</strong>",
 				"The text has 2 versions. Each organization is recorded as signing the version it read.")
-			pubHasNot(t, res.Body, `href="/s/versioned/versions/2"`, `id="record-digest"`)
+			pageLacks(t, res.Body, `href="/s/versioned/versions/2"`, `id="record-digest"`)
 
 			res = public.get("/s/versioned/versions/1?lang=es")
 			pubStatus(t, res, http.StatusOK)
-			pubHas(t, res.Body, "Corrected before anyone signed.", "Versión 1: un texto anterior de esta declaración.",
+			pageHas(t, res.Body, "Corrected before anyone signed.", "Versión 1: un texto anterior de esta declaración.",
 				`<a href="/s/versioned">Leer el texto actual (versión 2)</a>`, `<meta name="robots" content="noindex">`)
-			pubHasNot(t, res.Body, "The second text.")
+			pageLacks(t, res.Body, "The second text.")
 
 			res = public.get("/s/versioned/versions/2")
 			if res.Status != http.StatusFound || res.Header.Get("Location") != "/s/versioned" {
@@ -158,6 +159,6 @@ func TestVersions_SingleVersionShowsNoHistory(t *testing.T) {
 		pubSeed(t, app, st, pubSignature{Org: "Red Fronteriza", Country: "US", Region: "US-TX"})
 		res := app.client(t).get("/s/one-version")
 		pubStatus(t, res, http.StatusOK)
-		pubHasNot(t, res.Body, "signed version", `id="record"`, "/versions/")
+		pageLacks(t, res.Body, "signed version", `id="record"`, "/versions/")
 	})
 }

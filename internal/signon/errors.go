@@ -146,6 +146,9 @@ const (
 	ProblemTooShort       = "too_short"
 	ProblemMismatch       = "mismatch"
 	ProblemTaken          = "taken"
+	// ProblemInvalidCharacters: bytes that are not UTF-8, or control
+	// characters such as NUL.
+	ProblemInvalidCharacters = "invalid_characters"
 )
 
 // Message is the English text of a problem, used where no translation is
@@ -176,6 +179,8 @@ func (p Problem) Message() string {
 		return "The two entries do not match."
 	case ProblemTaken:
 		return "This is already in use."
+	case ProblemInvalidCharacters:
+		return "Use only letters, numbers, spaces and punctuation."
 	case ProblemSameLanguage:
 		return "Choose a language other than the statement's own."
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -365,9 +366,21 @@ func requireText(p Problems, field, v string, max int) {
 }
 
 func optionalText(p Problems, field, v string, max int) {
-	if utf8.RuneCountInString(strings.TrimSpace(v)) > max {
+	switch {
+	case !readableText(v):
+		p.Add(field, ProblemInvalidCharacters, 0)
+	case utf8.RuneCountInString(strings.TrimSpace(v)) > max:
 		p.Add(field, ProblemTooLong, max)
 	}
+}
+
+// readableText reports whether v can be stored as text: UTF-8 without
+// control characters other than line breaks and tabs. PostgreSQL refuses
+// NUL and bytes that are not UTF-8, and no name or letter holds the rest.
+func readableText(v string) bool {
+	return utf8.ValidString(v) && !strings.ContainsFunc(v, func(r rune) bool {
+		return unicode.IsControl(r) && !unicode.IsSpace(r)
+	})
 }
 
 // Slugify makes a URL-safe slug from a title: accents folded, lower case,
