@@ -30,7 +30,10 @@ type Statement struct {
 	RespondsTo string
 	// Sections lists the signatories; nil when they are not public.
 	Sections []Section
-	Words    Words
+	// Lead are the lead signers, printed first, apart; they are in
+	// Sections too, under their states.
+	Lead  []Signatory
+	Words Words
 }
 
 // Words are the texts around the statement, in the reader's language
@@ -43,6 +46,7 @@ type Words struct {
 	Dated          string // "Published on November 3, 2026"
 	Note           string // said under the date, such as "not yet published"
 	Signatories    string // heading of the list
+	Lead           string // heading of the lead signers
 	Headline       string // "94 organizations from 18 states in 2 countries"
 	NoSignatories  string // said instead of the list when Sections is empty
 	OtherCountries string // heading of the section of countries without states

@@ -48,6 +48,11 @@ func (d *doc) signatories() {
 		return
 	}
 	colW := (d.width - float64(columns-1)*columnGap) / columns
+	if len(st.Lead) > 0 {
+		lead := Section{Groups: []Group{{Name: words.Lead, Signatories: st.Lead}}}
+		d.columns(d.units(lead, colW), colW)
+		d.space(3)
+	}
 	for _, sec := range st.Sections {
 		units := d.units(sec, colW)
 		if st.Sectioned() {

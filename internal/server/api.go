@@ -191,9 +191,22 @@ type apiSignature struct {
 	// VersionSigned is the version of the text the organization signed
 	// (see version in the statement).
 	VersionSigned int `json:"version_signed"`
+	// Lead says the organization is a lead signer (lead.go).
+	Lead bool `json:"lead"`
+}
+
+func newAPISignature(sig *signon.Signature) apiSignature {
+	return apiSignature{
+		Organization: sig.Organization, SignerName: sig.SignerName, SignerTitle: sig.SignerTitle,
+		SignerType: string(sig.SignerType), City: sig.City, Country: sig.Country, Region: sig.Region,
+		Website: sig.Website, SignedAt: apiTime(&sig.CreatedAt), VersionSigned: sig.StatementVersion, Lead: sig.Lead,
+	}
 }
 
 type apiSignatureList struct {
+	// LeadSignatures are the lead signers, whole and first, apart from
+	// the pages of Signatures, which list them too.
+	LeadSignatures     []apiSignature `json:"lead_signatures"`
 	Signatures         []apiSignature `json:"signatures"`
 	Page               int            `json:"page"`
 	PerPage            int            `json:"per_page"`
@@ -230,7 +243,7 @@ func (s *Server) apiSignatures(c echo.Context) error {
 		return err
 	}
 	filter := signon.SignatureFilter{StatementID: st.ID, Region: region, Query: query, ByRegion: true, Page: page, PerPage: perPage}
-	out := apiSignatureList{Signatures: []apiSignature{}, Page: page, PerPage: perPage, SignatoriesVisible: st.SignatoriesPublic(s.now())}
+	out := apiSignatureList{LeadSignatures: []apiSignature{}, Signatures: []apiSignature{}, Page: page, PerPage: perPage, SignatoriesVisible: st.SignatoriesPublic(s.now())}
 	if !out.SignatoriesVisible {
 		// The total is public even while the names are not. The count of
 		// a search or of one state is not: a search would tell who signed
@@ -247,11 +260,14 @@ func (s *Server) apiSignatures(c echo.Context) error {
 	}
 	out.Total = total
 	for _, sig := range list {
-		out.Signatures = append(out.Signatures, apiSignature{
-			Organization: sig.Organization, SignerName: sig.SignerName, SignerTitle: sig.SignerTitle,
-			SignerType: string(sig.SignerType), City: sig.City, Country: sig.Country, Region: sig.Region,
-			Website: sig.Website, SignedAt: apiTime(&sig.CreatedAt), VersionSigned: sig.StatementVersion,
-		})
+		out.Signatures = append(out.Signatures, newAPISignature(sig))
+	}
+	lead, err := s.leadSignatories(ctx, st)
+	if err != nil {
+		return err
+	}
+	for _, sig := range lead {
+		out.LeadSignatures = append(out.LeadSignatures, newAPISignature(sig))
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -195,7 +195,7 @@ func TestAPI_Signatures(t *testing.T) {
 		res := c.get("/api/v1/statements/list/signatures")
 		pubStatus(t, res, http.StatusOK)
 		body := pubJSON(t, res)
-		pubWantKeys(t, "body", body, "signatures", "page", "per_page", "total", "signatories_visible")
+		pubWantKeys(t, "body", body, "lead_signatures", "signatures", "page", "per_page", "total", "signatories_visible")
 		if body["page"] != 1.0 || body["per_page"] != 50.0 || body["total"] != 5.0 || body["signatories_visible"] != true {
 			t.Errorf("paging %s", res.Body)
 		}
@@ -206,7 +206,7 @@ func TestAPI_Signatures(t *testing.T) {
 		var orgs []string
 		for _, s := range sigs {
 			pubWantKeys(t, "signature", s, "organization", "signer_name", "signer_title", "signer_type", "city", "country",
-				"region", "website", "signed_at", "version_signed")
+				"region", "website", "signed_at", "version_signed", "lead")
 			orgs = append(orgs, s.(map[string]any)["organization"].(string))
 		}
 		// By country, then region, then name.
@@ -291,14 +291,14 @@ func TestAPI_Signatures(t *testing.T) {
 		pubSeed(t, app, quiet, pubSignature{Org: "Hidden", Country: "US", Region: "US-TX"}, pubSignature{Org: "Also Hidden", Country: "US", Region: "US-TX"})
 		res = c.get("/api/v1/statements/quiet/signatures")
 		pubStatus(t, res, http.StatusOK)
-		if got := strings.TrimSpace(res.Body); got != `{"signatures":[],"page":1,"per_page":50,"total":2,"signatories_visible":false}` {
+		if got := strings.TrimSpace(res.Body); got != `{"lead_signatures":[],"signatures":[],"page":1,"per_page":50,"total":2,"signatories_visible":false}` {
 			t.Errorf("hidden list %s", got)
 		}
 		// A state's count would say more than the stats endpoint does while
 		// the list is hidden: the filter is ignored.
 		res = c.get("/api/v1/statements/quiet/signatures?region=US-CA")
 		pubStatus(t, res, http.StatusOK)
-		if got := strings.TrimSpace(res.Body); got != `{"signatures":[],"page":1,"per_page":50,"total":2,"signatories_visible":false}` {
+		if got := strings.TrimSpace(res.Body); got != `{"lead_signatures":[],"signatures":[],"page":1,"per_page":50,"total":2,"signatories_visible":false}` {
 			t.Errorf("hidden list filtered by region %s", got)
 		}
 	})

@@ -88,19 +88,20 @@ type exportSignatory struct {
 	Website      string `json:"website"`
 	SignerType   string `json:"signer_type"`
 	SignedAt     string `json:"signed_at"`
+	Lead         bool   `json:"lead"` // a lead signer, listed first (lead.go)
 }
 
 // signatoryHeader is the header row of the public CSV. The names stay
 // the same in every language, so a program reading the file need not know
 // which one it was downloaded in; the place names follow the language.
 var signatoryHeader = []string{"organization", "signer_name", "signer_title", "city", "region", "region_name",
-	"country", "country_name", "website", "signer_type", "signed_at"}
+	"country", "country_name", "website", "signer_type", "signed_at", "lead"}
 
 func newExportSignatory(sig *signon.Signature, lang string) exportSignatory {
 	out := exportSignatory{
 		Organization: sig.Organization, SignerName: sig.SignerName, SignerTitle: sig.SignerTitle, City: sig.City,
 		Region: sig.Region, Country: sig.Country, Website: sig.Website, SignerType: string(sig.SignerType),
-		SignedAt: exportTime(&sig.CreatedAt),
+		SignedAt: exportTime(&sig.CreatedAt), Lead: sig.Lead,
 	}
 	if r, ok := signon.LookupRegion(sig.Region); ok {
 		out.RegionName = r.Name(lang)
@@ -114,7 +115,7 @@ func newExportSignatory(sig *signon.Signature, lang string) exportSignatory {
 
 func (r *exportSignatory) record(out []string) []string {
 	return append(out, r.Organization, r.SignerName, r.SignerTitle, r.City, r.Region, r.RegionName,
-		r.Country, r.CountryName, r.Website, r.SignerType, r.SignedAt)
+		r.Country, r.CountryName, r.Website, r.SignerType, r.SignedAt, strconv.FormatBool(r.Lead))
 }
 
 // exportSignature is a signature as coordinators review it: the public

@@ -19,7 +19,7 @@ const bom = "\uFEFF"
 
 var (
 	publicHeader = []string{"organization", "signer_name", "signer_title", "city", "region", "region_name",
-		"country", "country_name", "website", "signer_type", "signed_at"}
+		"country", "country_name", "website", "signer_type", "signed_at", "lead"}
 	privateHeader = append(append([]string{"id"}, publicHeader...),
 		"email", "language", "status", "source", "confirmed_at", "approved_at", "rejected_at", "withdrawn_at")
 )
@@ -105,13 +105,13 @@ func publicRows(sigs []*signon.Signature, lang string, inert bool) [][]string {
 		return names[en][0]
 	}
 	rows := [][]string{
-		{`Comma, "Quoted" Society`, "Chloé", "", "Vancouver", "CA-BC", n("British Columbia"), "CA", n("Canada"), "", "organization", at(3)},
-		{"Grupo Maya", "Ixchel", "", "Quetzaltenango", "", "", "GT", "Guatemala", "", "organization", at(6)},
+		{`Comma, "Quoted" Society`, "Chloé", "", "Vancouver", "CA-BC", n("British Columbia"), "CA", n("Canada"), "", "organization", at(3), "false"},
+		{"Grupo Maya", "Ixchel", "", "Quetzaltenango", "", "", "GT", "Guatemala", "", "organization", at(6), "false"},
 		{"Organización Año Nuevo", "José Núñez", "Coordinador", "Ciudad Juárez", "MX-CHH", "Chihuahua", "MX", n("Mexico"),
-			"https://anonuevo.example.org", "organization", at(1)},
-		{"", "\tTabbed Person", "", "", "US-CA", "California", "US", n("United States"), "", "individual", at(4)},
+			"https://anonuevo.example.org", "organization", at(1), "false"},
+		{"", "\tTabbed Person", "", "", "US-CA", "California", "US", n("United States"), "", "individual", at(4), "false"},
 		{`=HYPERLINK("http://evil.example","Click")`, "+1 555 0100", "-director-", "@Houston", "US-TX", "Texas", "US", n("United States"),
-			"", "organization", at(0)},
+			"", "organization", at(0), "false"},
 	}
 	if inert {
 		rows[3][1] = "'\tTabbed Person"
@@ -219,9 +219,9 @@ func TestExport_PublicJSON(t *testing.T) {
 		}
 
 		var got struct {
-			Statement  map[string]string   `json:"statement"`
-			Signatures []map[string]string `json:"signatures"`
-			Total      int                 `json:"total"`
+			Statement  map[string]string `json:"statement"`
+			Signatures []map[string]any  `json:"signatures"`
+			Total      int               `json:"total"`
 		}
 		dec := json.NewDecoder(strings.NewReader(file.Body))
 		dec.DisallowUnknownFields()
@@ -233,12 +233,13 @@ func TestExport_PublicJSON(t *testing.T) {
 		if !reflect.DeepEqual(got.Statement, wantStatement) {
 			t.Errorf("statement = %v, want %v", got.Statement, wantStatement)
 		}
-		var want []map[string]string
+		var want []map[string]any
 		for _, row := range publicRows(sigs, "en", false) {
-			m := map[string]string{}
+			m := map[string]any{}
 			for i, k := range publicHeader {
 				m[k] = row[i]
 			}
+			m["lead"] = row[len(row)-1] == "true" // a boolean in JSON
 			want = append(want, m)
 		}
 		if !reflect.DeepEqual(got.Signatures, want) || got.Total != len(want) {
@@ -368,7 +369,7 @@ func TestExport_Coordinator(t *testing.T) {
 		public := publicRows(sigs, "en", true)
 		texan := func(sig *signon.Signature) []string {
 			return privateRow(sig, []string{sig.Organization, sig.SignerName, "", "", "US-TX", "Texas", "US", "United States", "",
-				"organization", sig.CreatedAt.UTC().Format(time.RFC3339)})
+				"organization", sig.CreatedAt.UTC().Format(time.RFC3339), "false"})
 		}
 		want := [][]string{privateHeader,
 			privateRow(sigs[3], public[0]), privateRow(sigs[6], public[1]), privateRow(sigs[1], public[2]),
@@ -404,8 +405,8 @@ func TestExport_Coordinator(t *testing.T) {
 			wantFormula := map[string]any{"id": float64(sigs[0].ID), "organization": `=HYPERLINK("http://evil.example","Click")`,
 				"signer_name": "+1 555 0100", "signer_title": "-director-", "city": "@Houston", "region": "US-TX", "region_name": "Texas",
 				"country": "US", "country_name": "United States", "website": "", "signer_type": "organization",
-				"signed_at": want[5][11], "email": "signer0@private.example.org", "language": "es", "status": "approved",
-				"source": "import", "confirmed_at": "", "approved_at": want[5][17], "rejected_at": "", "withdrawn_at": ""}
+				"signed_at": want[5][11], "lead": false, "email": "signer0@private.example.org", "language": "es", "status": "approved",
+				"source": "import", "confirmed_at": "", "approved_at": want[5][18], "rejected_at": "", "withdrawn_at": ""}
 			if !reflect.DeepEqual(formula, wantFormula) {
 				t.Errorf("fifth signature =\n%v\nwant, formulas as they are,\n%v", formula, wantFormula)
 			}
@@ -419,7 +420,7 @@ func TestExport_Coordinator(t *testing.T) {
 			exportSeed(t, app, draft, exportSig{Org: "Early Group", Name: "Eve", Region: "US-NM", Status: signon.SignaturePending})
 			res := coord.get("/coordinate/statements/" + strconv.FormatInt(draft.ID, 10) + "/signatures.csv")
 			records := parseCSV(t, res.Body)
-			if res.Status != http.StatusOK || len(records) != 2 || records[1][1] != "Early Group" || records[1][12] != "signer0@private.example.org" {
+			if res.Status != http.StatusOK || len(records) != 2 || records[1][1] != "Early Group" || records[1][13] != "signer0@private.example.org" {
 				t.Errorf("draft export: %d, %q", res.Status, records)
 			}
 		})

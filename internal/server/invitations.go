@@ -32,8 +32,13 @@ type statementMembersPage struct {
 	// invited; Remindable may be reminded now.
 	Uninvited  int
 	Remindable int
-	Done       string
-	Error      string
+	// Founding: the statement is not open yet, and only its lead
+	// signers may be invited (lead.go); LeadUninvited of them can be.
+	Founding       bool
+	LeadUninvited  int
+	LeadChangeable bool
+	Done           string
+	Error          string
 }
 
 func statementMembersURL(id int64) string { return manageURL(id) + "/members" }
@@ -54,6 +59,8 @@ func (s *Server) renderStatementMembers(c echo.Context, status int, id int64, fa
 	data := statementMembersPage{
 		page: p, Statement: st, State: effectiveState(st, now), Open: st.AcceptsSignatures(now),
 		Tally: signon.TallyByRegion(standings), Total: len(standings),
+		Founding: st.TakesFoundingSignatures(now), LeadUninvited: leadUninvited(standings),
+		LeadChangeable: st.CheckLeadChangeable() == nil,
 	}
 	if c.QueryParam("filter") == "unsigned" {
 		data.Filter = "unsigned"
@@ -95,7 +102,8 @@ func (s *Server) handleStatementMembers(c echo.Context) error {
 }
 
 // invitationForm is the invitation form: the members ticked, or every
-// member not yet invited who has an address (all=uninvited).
+// member not yet invited who has an address (all=uninvited), or every
+// such lead signer (all=lead).
 type invitationForm struct {
 	Members []int64 `form:"member"`
 	All     string  `form:"all"`
@@ -120,14 +128,14 @@ func (s *Server) handleSendInvitations(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	ids := f.Members
-	if f.All == "uninvited" {
+	if f.All == "uninvited" || f.All == "lead" {
 		standings, err := s.db.MemberStandings(ctx, id)
 		if err != nil {
 			return err
 		}
 		ids = nil
 		for _, m := range standings {
-			if uninvited(m) {
+			if uninvited(m) && (m.Lead || f.All != "lead") {
 				ids = append(ids, m.ID)
 			}
 		}
@@ -261,7 +269,11 @@ func (s *Server) handleInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if sig != nil || !st.AcceptsSignatures(now) {
+	founding, err := s.foundingInvitation(ctx, st, m)
+	if err != nil {
+		return err
+	}
+	if sig != nil || !st.AcceptsSignatures(now) && !founding {
 		p := s.newPage(c, st.Title)
 		p.NoIndex = true
 		return s.render(c, http.StatusOK, "invitation", invitationPage{page: p, Statement: st, Member: m, Signature: sig, IsPublic: st.Public(now)})

@@ -688,7 +688,7 @@ func TestOpenAPI_Document(t *testing.T) {
 	// must fail validation: that is how a leaked email would show.
 	t.Run("UndocumentedFieldsFail", func(t *testing.T) {
 		signature := `{"organization": "Casa de la Raza", "signer_name": "Ana Torres", "signer_title": "", "signer_type": "organization",` +
-			` "city": "El Paso", "country": "US", "region": "US-TX", "website": "", "signed_at": "2026-11-01T15:00:00Z", "version_signed": 1`
+			` "city": "El Paso", "country": "US", "region": "US-TX", "website": "", "signed_at": "2026-11-01T15:00:00Z", "version_signed": 1, "lead": false`
 		for _, tt := range []struct {
 			name, body string
 			valid      bool

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"testing"
@@ -32,7 +33,7 @@ func TestPasswords_Busy(t *testing.T) {
 			if got := res.Header.Get("Retry-After"); got != "5" {
 				t.Errorf("Retry-After %q, want 5", got)
 			}
-			assertContains(t, res.Body, message)
+			pageHas(t, html.UnescapeString(res.Body), message)
 		}
 		const (
 			en = "Many logins are being checked at this moment."

@@ -185,6 +185,7 @@ func (s *Server) printedStatement(c echo.Context) (doc *printed.Statement, paren
 			Occasion:       t.T("print.occasion"),
 			RespondsTo:     t.T("print.responds_to"),
 			Signatories:    t.T("print.signatories"),
+			Lead:           t.T("lead.print.title"),
 			OtherCountries: t.T("print.other_countries"),
 			Continued:      t.T("print.continued"),
 			Page:           t.T("print.page", "Page", "{page}", "Pages", "{pages}"),
@@ -234,6 +235,11 @@ func (s *Server) printedStatement(c echo.Context) (doc *printed.Statement, paren
 			return nil, nil, err
 		}
 		doc.Sections = printed.Sections(sigs, t.lang)
+		for _, sig := range sigs {
+			if sig.Lead {
+				doc.Lead = append(doc.Lead, printed.NewSignatory(sig))
+			}
+		}
 	}
 	return doc, parent, nil
 }

@@ -149,6 +149,7 @@ type statementPage struct {
 	OtherCountries    []countryRow
 	FilterName        string
 	Groups            []signatoryGroup
+	Lead              []*signon.Signature // lead signers, shown first (lead.go)
 	Pager             listPager
 	Places            placeBreakdown  // the map, table and lists (signatory_places.go)
 	Search            signatorySearch // ?q= (signatory_search.go)
@@ -480,6 +481,9 @@ func (s *Server) addSignatories(c echo.Context, data *statementPage) error {
 	if !data.SignatoriesPublic || stats.Total == 0 {
 		return nil
 	}
+	if data.Lead, err = s.leadSignatories(ctx, st); err != nil {
+		return err
+	}
 
 	filter := signon.SignatureFilter{StatementID: st.ID, ByRegion: true, PerPage: signatoriesPerPage}
 	if r, ok := signon.LookupRegion(c.QueryParam("region")); ok {
@@ -675,7 +679,8 @@ func (s *Server) signedRedirect(c echo.Context, st *signon.Statement, org string
 // refused signature shows the page again with what was typed and why.
 func (s *Server) handleSign(c echo.Context) error {
 	ctx := c.Request().Context()
-	st, err := s.publicStatement(ctx, c.Param("slug"), currentAccount(c) != nil)
+	founding := s.foundingSigner(c) // lead.go: may sign before the public
+	st, err := s.publicStatement(ctx, c.Param("slug"), currentAccount(c) != nil || founding)
 	if err != nil {
 		return err
 	}
@@ -700,6 +705,7 @@ func (s *Server) handleSign(c echo.Context) error {
 	}
 	sig, manage, err := s.sign(c, st, signRequest{
 		input: f.input(t.lang), source: signon.SourceForm, invitation: f.Invitation, honeypot: f.Fax,
+		founding: founding,
 	})
 	switch {
 	case errors.Is(err, signon.ErrNotOpen):
@@ -717,6 +723,10 @@ func (s *Server) handleSign(c echo.Context) error {
 		// The thank-you is the signer's own page: its address is the
 		// private link, which no email carries.
 		return redirect(c, "/my/"+manage+"?signed=1")
+	case founding:
+		// The statement's page is not public yet: the invitation's page
+		// shows the signature made.
+		return redirect(c, "/i/"+f.Invitation)
 	}
 	return s.signedRedirect(c, st, sig.Name(), sig.Status)
 }

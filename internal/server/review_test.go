@@ -393,7 +393,7 @@ func TestReview_DecisionsAgreeAcrossScreens(t *testing.T) {
 
 		res := c.postForm(sigPath(st, sig)+"/decision", url.Values{"decision": {"reject"}, "reason": {"Not a real group"}})
 		assertStatus(t, res, http.StatusSeeOther)
-		assertContains(t, c.get(sigPath(st, sig)).Body, "Reason for rejecting", "Not a real group")
+		pageHas(t, html.UnescapeString(c.get(sigPath(st, sig)).Body), "Reason for rejecting", "Not a real group")
 
 		res = c.postForm(sigPath(st, sig)+"/status", url.Values{"status": {"approved"}})
 		assertStatus(t, res, http.StatusSeeOther)
@@ -401,7 +401,7 @@ func TestReview_DecisionsAgreeAcrossScreens(t *testing.T) {
 		if got.Status != signon.SignatureApproved || got.RejectionReason != "" {
 			t.Errorf("approved from the manage page: %s, reason %q", got.Status, got.RejectionReason)
 		}
-		assertNotContains(t, c.get(sigPath(st, sig)).Body, "Not a real group")
+		pageLacks(t, html.UnescapeString(c.get(sigPath(st, sig)).Body), "Not a real group")
 
 		// Pressed twice, the button is no error.
 		res = c.postForm(sigPath(st, sig)+"/status", url.Values{"status": {"approved"}})

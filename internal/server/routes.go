@@ -122,6 +122,7 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.GET("/statements/:id/members", s.handleStatementMembers)
 	coord.POST("/statements/:id/invitations", s.handleSendInvitations)
 	coord.POST("/statements/:id/reminders", s.handleSendReminders)
+	coord.POST("/statements/:id/lead", s.handleLead) // lead.go
 
 	// Accounts are the admins' to manage (accounts.go).
 	admin := coord.Group("/accounts", s.requireAdmin)

@@ -87,6 +87,7 @@ type Services interface {
 	signon.AccountInvitationService
 	signon.LoginThrottle
 	signon.SignerService
+	signon.LeadService
 	signon.SignLimiter
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.

@@ -83,6 +83,9 @@ type signRequest struct {
 	invitation string
 	// honeypot is the field people never see and bots fill in.
 	honeypot string
+	// founding is set for a lead signer's invitation, which may sign
+	// before the statement opens to the public (lead.go).
+	founding bool
 }
 
 // sign takes a new signature of st, the one way the form, the API and
@@ -120,7 +123,7 @@ func (s *Server) sign(c echo.Context, st *signon.Statement, req signRequest) (*s
 		decoy := &signon.Signature{Organization: collapseForFlash(req.input.Organization), Status: signon.InitialStatus(st, false, false)}
 		return decoy, s.decoyLink(st, decoy.Status), nil
 	}
-	if !st.AcceptsSignatures(s.now()) {
+	if !st.AcceptsSignatures(s.now()) && !req.founding {
 		return nil, "", signon.ErrNotOpen
 	}
 	sig, err := req.input.Validate(st)

@@ -128,6 +128,8 @@ type MemberStanding struct {
 	// LastInvited is when the last invitation or reminder about the
 	// statement went to the member; nil if none did.
 	LastInvited *time.Time
+	// Lead says the member is marked as a lead signer of the statement.
+	Lead bool
 }
 
 // Signed reports whether the member has a standing signature.

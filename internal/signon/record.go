@@ -44,6 +44,7 @@ type RecordSignatory struct {
 	Region        string
 	Website       string
 	VersionSigned int
+	Lead          bool // one of the statement's lead signers
 }
 
 // NewRecord builds the record of st, which must be published, from its
@@ -75,7 +76,7 @@ func NewRecord(st *Statement, signatures []*Signature) (*Record, error) {
 		r.Signatories[i] = RecordSignatory{
 			Organization: sig.Organization, SignerName: sig.SignerName, SignerTitle: sig.SignerTitle,
 			SignerType: sig.SignerType, City: sig.City, Country: sig.Country, Region: sig.Region,
-			Website: sig.Website, VersionSigned: sig.StatementVersion,
+			Website: sig.Website, VersionSigned: sig.StatementVersion, Lead: sig.Lead,
 		}
 	}
 	return r, nil
@@ -108,6 +109,10 @@ type recordSignatoryJSON struct {
 	Region        string     `json:"region"`
 	Website       string     `json:"website"`
 	VersionSigned int        `json:"version_signed"`
+	// Lead is left out when false, so a record without lead signers,
+	// such as every one published before they existed, keeps its bytes
+	// and its digest.
+	Lead bool `json:"lead,omitempty"`
 }
 
 // Canonical returns the record as RFC 8785 canonical JSON: members sorted

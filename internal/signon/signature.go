@@ -75,6 +75,11 @@ type Signature struct {
 	WithdrawnAt      *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// Lead says the organization is one of the statement's lead signers
+	// (lead.go). The mark is kept apart, by organization; the store
+	// fills this in when it reads signatures.
+	Lead bool `gorm:"-"`
 }
 
 // SignsAsMember reports whether s was made through a member's
@@ -272,6 +277,9 @@ type SignatureFilter struct {
 	// Member, when set, keeps only the signatures linked to a member of
 	// the roster (true) or only those that are not (false).
 	Member *bool
+	// Lead, when set, keeps only the statement's lead signers (true) or
+	// only the others (false).
+	Lead *bool
 	// ByRegion orders by country, region, then name, so a page can show
 	// the list grouped by state; otherwise by name.
 	ByRegion bool

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -19,17 +20,56 @@ const signatureColumns = "id, statement_id, signer_type, organization, org_key, 
 	"confirmed_at, approved_at, rejected_at, withdrawn_at, created_at, updated_at"
 
 // EachSignature calls fn with each signature matching f, ordered as
-// Signatures orders them, reading the rows from one database cursor on
-// the read pool. One signature is in memory at a time, whatever the size
-// of the list; the cursor, and its connection, are held until the walk
-// ends, so callers should not walk slowly more than a few at once.
+// Signatures orders them, except that the statement's lead signers come
+// first: an export lists them first, as the public page does. The rows
+// come from one database cursor on the read pool (one for the lead
+// signers, then one for the others, in one snapshot). One signature is in
+// memory at a time, whatever the size of the list; the cursor, and its
+// connection, are held until the walk ends, so callers should not walk
+// slowly more than a few at once.
 func (db *DB) EachSignature(ctx context.Context, f signon.SignatureFilter, fn func(*signon.Signature) error) error {
+	q := db.read.WithContext(ctx)
+	lead, err := leadKeys(q, f.StatementID)
+	if err != nil {
+		return err
+	}
+	if f.Lead != nil || len(lead) == 0 {
+		return eachSignature(q, f, lead, fn)
+	}
+	return q.Transaction(func(tx *gorm.DB) error {
+		// Again in the snapshot the two walks share, so a mark made
+		// between them neither repeats nor loses a row.
+		if lead, err = leadKeys(tx, f.StatementID); err != nil {
+			return err
+		}
+		for _, first := range []bool{true, false} {
+			pass := f
+			pass.Lead = &first
+			if err := eachSignature(tx, pass, lead, fn); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, db.snapshot())
+}
+
+// snapshot is a read-only transaction that sees one moment throughout:
+// PostgreSQL's repeatable read; SQLite's every transaction, which reads
+// one snapshot of its WAL, takes the driver's defaults.
+func (db *DB) snapshot() *sql.TxOptions {
+	if db.dialect == Postgres {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return nil
+}
+
+// eachSignature walks f's signatures in q, marking those of lead.
+func eachSignature(q *gorm.DB, f signon.SignatureFilter, lead map[string]bool, fn func(*signon.Signature) error) error {
 	order := byName
 	if f.ByRegion {
 		order = "country, region, " + byName
 	}
-	q := signatureScope(db.read.WithContext(ctx).Model(&signon.Signature{}), f)
-	rows, err := q.Select(signatureColumns).Order(order).Rows()
+	rows, err := signatureScope(q.Model(&signon.Signature{}), f).Select(signatureColumns).Order(order).Rows()
 	if err != nil {
 		return fmt.Errorf("store: export signatures of statement %d: %w", f.StatementID, err)
 	}
@@ -43,6 +83,7 @@ func (db *DB) EachSignature(ctx context.Context, f signon.SignatureFilter, fn fu
 			return fmt.Errorf("store: export signatures of statement %d: %w", f.StatementID, err)
 		}
 		normalizeSignature(&s)
+		s.Lead = lead[s.OrgKey]
 		if err := fn(&s); err != nil {
 			return err
 		}
@@ -79,6 +120,13 @@ func signatureScope(q *gorm.DB, f signon.SignatureFilter) *gorm.DB {
 			q = q.Where("member_id IS NOT NULL")
 		} else {
 			q = q.Where("member_id IS NULL")
+		}
+	}
+	if f.Lead != nil {
+		if *f.Lead {
+			q = q.Where(leadExists)
+		} else {
+			q = q.Where("NOT " + leadExists)
 		}
 	}
 	if pattern := containsPattern(f.Query); pattern != "" {

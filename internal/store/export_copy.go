@@ -39,9 +39,28 @@ func (db *DB) CopySignaturesCSV(ctx context.Context, f signon.SignatureFilter, c
 	if db.dialect != Postgres || f.Country != "" || f.Region != "" || f.Query != "" || f.Member != nil {
 		return false, nil
 	}
-	query, err := copyQuery(f, columns, lang)
-	if err != nil {
-		return false, err
+	// The lead signers first, as EachSignature walks them: a second
+	// query, in the first one's snapshot.
+	begin, passes := "BEGIN READ ONLY", []signon.SignatureFilter{f}
+	if f.Lead == nil {
+		lead, err := leadKeys(db.read.WithContext(ctx), f.StatementID)
+		if err != nil {
+			return false, err
+		}
+		if len(lead) > 0 {
+			first, rest := f, f
+			yes, no := true, false
+			first.Lead, rest.Lead = &yes, &no
+			begin, passes = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", []signon.SignatureFilter{first, rest}
+		}
+	}
+	queries := make([]string, len(passes))
+	for i, pass := range passes {
+		query, err := copyQuery(pass, columns, lang)
+		if err != nil {
+			return false, err
+		}
+		queries[i] = query
 	}
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
@@ -58,13 +77,18 @@ func (db *DB) CopySignaturesCSV(ctx context.Context, f signon.SignatureFilter, c
 		pg := c.Conn().PgConn()
 		// The planner would compile the cells' expressions with JIT for
 		// a million rows, which takes longer than evaluating them.
-		if err := pg.Exec(ctx, "BEGIN READ ONLY; SET LOCAL jit = off").Close(); err != nil {
+		if err := pg.Exec(ctx, begin+"; SET LOCAL jit = off").Close(); err != nil {
 			return err
 		}
-		r := copyReader{line: line}
-		_, err := pg.CopyTo(ctx, &r, query)
-		if err == nil {
-			err = r.end()
+		var err error
+		for _, query := range queries {
+			r := copyReader{line: line}
+			if _, err = pg.CopyTo(ctx, &r, query); err == nil {
+				err = r.end()
+			}
+			if err != nil {
+				break
+			}
 		}
 		end := "COMMIT"
 		if err != nil {
@@ -113,10 +137,17 @@ func copyQuery(f signon.SignatureFilter, columns []string, lang string) (string,
 	if f.ByRegion {
 		order = "country, region, " + byName
 	}
+	lead := ""
+	if f.Lead != nil {
+		lead = " AND " + leadExists
+		if !*f.Lead {
+			lead = " AND NOT " + leadExists
+		}
+	}
 	// concat_ws builds the line in one call, where a chain of || would
 	// copy it once per cell.
-	return fmt.Sprintf("COPY (SELECT concat_ws(',', %s) || E'\\r\\n' FROM signatures WHERE statement_id = %d AND status IN (%s) ORDER BY %s) TO STDOUT (FORMAT binary)",
-		strings.Join(cells, ", "), f.StatementID, strings.Join(quoted, ", "), order), nil
+	return fmt.Sprintf("COPY (SELECT concat_ws(',', %s) || E'\\r\\n' FROM signatures WHERE statement_id = %d AND status IN (%s)%s ORDER BY %s) TO STDOUT (FORMAT binary)",
+		strings.Join(cells, ", "), f.StatementID, strings.Join(quoted, ", "), lead, order), nil
 }
 
 // csvColumn is the SQL of the CSV cell of the export column name.
@@ -134,6 +165,8 @@ func csvColumn(name, regions, countries string) (string, bool) {
 		return "COALESCE(" + regions + " ->> upper(region), '')", true
 	case "country_name":
 		return "COALESCE(" + countries + " ->> upper(country), " + csvCell("country") + ")", true
+	case "lead":
+		return "CASE WHEN " + leadExists + " THEN 'true' ELSE 'false' END", true
 	case "signed_at":
 		return csvTime("created_at"), true
 	case "confirmed_at", "approved_at", "rejected_at", "withdrawn_at":

@@ -60,10 +60,14 @@ func memberStandings(tx *gorm.DB, statementID int64) ([]*signon.MemberStanding, 
 			last[inv.MemberID] = inv.CreatedAt
 		}
 	}
+	lead, err := leadKeys(tx, statementID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*signon.MemberStanding, len(members))
 	for i, m := range members {
 		normalizeMember(m)
-		ms := &signon.MemberStanding{Member: m, Signature: byMember[m.ID]}
+		ms := &signon.MemberStanding{Member: m, Signature: byMember[m.ID], Lead: lead[m.OrgKey]}
 		if ms.Signature == nil {
 			ms.Signature = byKey[m.OrgKey]
 		}
@@ -104,12 +108,21 @@ func (db *DB) sendInvitations(ctx context.Context, statementID int64, kind strin
 		if err != nil {
 			return err
 		}
-		if !st.AcceptsSignatures(now) {
+		// Before it opens, only its lead signers may be invited: they
+		// are its founding signers (signon.TakesFoundingSignatures).
+		founding := st.TakesFoundingSignatures(now)
+		if !st.AcceptsSignatures(now) && !founding {
 			return signon.KeyedError(signon.ECONFLICT, "roster.error.not_open", "Invitations go out only while the statement is open.")
 		}
 		standings, err := memberStandings(tx, statementID)
 		if err != nil {
 			return err
+		}
+		if founding {
+			standings = slices.DeleteFunc(standings, func(m *signon.MemberStanding) bool { return !m.Lead })
+			if len(standings) == 0 {
+				return signon.KeyedError(signon.ECONFLICT, "lead.error.no_founding", "Before the statement opens, invitations go only to its lead signers; mark some first.")
+			}
 		}
 		var (
 			invs   []*signon.Invitation

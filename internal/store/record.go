@@ -35,6 +35,9 @@ func statementRecord(tx *gorm.DB, st *signon.Statement) (*signon.Record, error) 
 	if err != nil {
 		return nil, fmt.Errorf("store: signatories of statement %d: %w", st.ID, err)
 	}
+	if err := markLead(tx, st.ID, list); err != nil {
+		return nil, err
+	}
 	return signon.NewRecord(st, list)
 }
 

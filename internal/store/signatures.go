@@ -233,6 +233,9 @@ func (db *DB) Signatures(ctx context.Context, f signon.SignatureFilter) ([]*sign
 	for _, s := range list {
 		normalizeSignature(s)
 	}
+	if err := markLead(db.read.WithContext(ctx), f.StatementID, list); err != nil {
+		return nil, 0, err
+	}
 	// A page that is neither full nor past the end is the last one, and
 	// tells the total without a count: a search for one organization's
 	// name would otherwise read the whole list a second time to count it.
