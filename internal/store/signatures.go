@@ -334,5 +334,5 @@ func (db *DB) SetSignatureStatus(ctx context.Context, statementID, signatureID i
 
 func normalizeSignature(s *signon.Signature) {
 	dbTimes(&s.CreatedAt, &s.UpdatedAt)
-	dbTimePtrs(&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt)
+	dbTimePtrs(&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt, &s.ErasedAt)
 }
