@@ -227,8 +227,8 @@ func (c *testClient) request(method, path string, form url.Values) *response {
 
 // TestPermissions_EveryCoordinatorRoute walks the route table: every
 // route under /coordinate refuses a visitor without a session, and every
-// route under /coordinate/accounts, and every erasure, refuses a coordinator, with nothing
-// changed either way.
+// route under /coordinate/accounts, and every erasure, refuses a
+// coordinator, with nothing changed either way.
 func TestPermissions_EveryCoordinatorRoute(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		app := newTestApp(t, dialect)

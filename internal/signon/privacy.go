@@ -65,6 +65,18 @@ func KeepsPublicFields(status SignatureStatus) bool {
 	return status == SignatureApproved
 }
 
+// StatusesKeepingPublicFields lists the signature statuses for which
+// KeepsPublicFields is keep, for a store erasing many signatures at once.
+func StatusesKeepingPublicFields(keep bool) []SignatureStatus {
+	var out []SignatureStatus
+	for _, s := range []SignatureStatus{SignatureUnconfirmed, SignaturePending, SignatureApproved, SignatureRejected, SignatureWithdrawn} {
+		if KeepsPublicFields(s) == keep {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // CheckErasureReason validates the reason an administrator gives for
 // erasing a signature's personal data: it is required, so the audit
 // trail says why. It returns the reason as stored, spaces collapsed.

@@ -174,12 +174,8 @@ func eraseSignatures(tx *gorm.DB, where, ids *gorm.DB, now time.Time) (signon.Er
 		for _, c := range columns {
 			changes[c] = ""
 		}
-		status := "status = ?"
-		if !public {
-			status = "status <> ?"
-		}
 		res := tx.Session(&gorm.Session{NewDB: true}).Model(&signon.Signature{}).
-			Where(where).Where("erased_at IS NULL").Where(status, signon.SignatureApproved).
+			Where(where).Where("erased_at IS NULL").Where("status IN ?", signon.StatusesKeepingPublicFields(public)).
 			Updates(changes)
 		if res.Error != nil {
 			return counts, fmt.Errorf("store: erase signatures: %w", res.Error)
