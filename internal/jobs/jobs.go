@@ -117,6 +117,7 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	river.AddWorker(workers, deliver)
 	river.AddWorker(workers, &closePastDeadline{db: db, now: cfg.Now})
 	river.AddWorker(workers, &cleanUp{db: db, now: cfg.Now})
+	river.AddWorker(workers, &eraseRetention{db: db, now: cfg.Now, log: log})
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 4},
@@ -139,6 +140,7 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return cleanUpArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			retentionJob(),
 		},
 	})
 	if err != nil {

@@ -135,7 +135,7 @@ type fieldProblem struct {
 // statementFields are the statement form's fields in the order shown.
 var statementFields = []string{
 	"kind", "title", "slug", "summary", "addressed_to", "occasion", "body", "language",
-	"responds_to", "closes_at", "signers", "approval", "visibility", "confirm_version",
+	"responds_to", "closes_at", "retention_months", "signers", "approval", "visibility", "confirm_version",
 }
 
 func (s *Server) renderStatementForm(c echo.Context, status int, st *signon.Statement, f statementForm, formErr error) error {
@@ -546,6 +546,9 @@ func (s *Server) eventRows(c echo.Context, p *page, st *signon.Statement, listed
 // opening time in the coalition's zone, a signature status translated.
 func eventDetail(p *page, e *signon.Event) string {
 	if detail, ok := reviewEventDetail(p, e); ok {
+		return detail
+	}
+	if detail, ok := privacyEventDetail(p, e); ok {
 		return detail
 	}
 	switch {

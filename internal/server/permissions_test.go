@@ -26,7 +26,22 @@ import (
 const (
 	coordinatorPrefix = "/coordinate"
 	adminPrefix       = "/coordinate/accounts"
+	// eraseSuffix ends the paths of erasures of personal data, which
+	// only admins may make either (privacy.go).
+	eraseSuffix = "/erase"
 )
+
+// adminOnly reports whether path is an admins' route, and the refusal
+// a coordinator gets there.
+func adminOnly(path string) (bool, string) {
+	switch {
+	case under(path, adminPrefix):
+		return true, "Only administrators can manage accounts."
+	case under(path, coordinatorPrefix) && strings.HasSuffix(path, eraseSuffix):
+		return true, "Only administrators can erase personal data."
+	}
+	return false, ""
+}
 
 // adminRoutes are the admins' routes, all of them: a route under
 // adminPrefix that is missing here, or one listed here that the server
@@ -38,6 +53,8 @@ var adminRoutes = []string{
 	"POST /coordinate/accounts/invitations/revoke",
 	"POST /coordinate/accounts/:id/disable",
 	"POST /coordinate/accounts/:id/enable",
+	"GET /coordinate/statements/:id/signatures/:sid/erase",
+	"POST /coordinate/statements/:id/signatures/:sid/erase",
 }
 
 func under(path, prefix string) bool {
@@ -211,8 +228,8 @@ func (c *testClient) request(method, path string, form url.Values) *response {
 
 // TestPermissions_EveryCoordinatorRoute walks the route table: every
 // route under /coordinate refuses a visitor without a session, and every
-// route under /coordinate/accounts refuses a coordinator, with nothing
-// changed either way.
+// route under /coordinate/accounts, and every erasure, refuses a
+// coordinator, with nothing changed either way.
 func TestPermissions_EveryCoordinatorRoute(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		app := newTestApp(t, dialect)
@@ -221,7 +238,7 @@ func TestPermissions_EveryCoordinatorRoute(t *testing.T) {
 
 		var found []string
 		for _, r := range routes {
-			if under(r.Path, adminPrefix) {
+			if admin, _ := adminOnly(r.Path); admin {
 				found = append(found, r.Method+" "+r.Path)
 			}
 		}
@@ -232,7 +249,7 @@ func TestPermissions_EveryCoordinatorRoute(t *testing.T) {
 		}
 		for _, got := range found {
 			if !slices.Contains(adminRoutes, got) {
-				t.Errorf("route %s is under %s but not listed in adminRoutes", got, adminPrefix)
+				t.Errorf("route %s is an admins' route but not listed in adminRoutes", got)
 			}
 		}
 		if len(routes) < len(adminRoutes)+10 {
@@ -245,7 +262,7 @@ func TestPermissions_EveryCoordinatorRoute(t *testing.T) {
 
 		for _, r := range routes {
 			path := fx.path(r.Path)
-			isAdmin := under(r.Path, adminPrefix)
+			isAdmin, refusal := adminOnly(r.Path)
 			t.Run(r.Method+" "+r.Path, func(t *testing.T) {
 				before := permissionState(t, app, fx)
 				var form url.Values
@@ -278,7 +295,7 @@ func TestPermissions_EveryCoordinatorRoute(t *testing.T) {
 				if res.Status != http.StatusForbidden {
 					t.Errorf("a coordinator: status %d, want 403", res.Status)
 				}
-				pageHas(t, html.UnescapeString(res.Body), "Only administrators can manage accounts.")
+				pageHas(t, html.UnescapeString(res.Body), refusal)
 				if after := permissionState(t, app, fx); after != before {
 					t.Fatalf("a coordinator's request changed:\n%s\nto\n%s", before, after)
 				}
@@ -292,7 +309,7 @@ func TestPermissions_EveryCoordinatorRoute(t *testing.T) {
 				continue
 			}
 			c := coordinator
-			if under(r.Path, adminPrefix) {
+			if isAdmin, _ := adminOnly(r.Path); isAdmin {
 				c = admin
 			}
 			res := c.get(fx.path(r.Path))

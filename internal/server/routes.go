@@ -58,6 +58,7 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	public.GET("/s/:slug", s.handleStatement)
 	public.GET("/s/:slug/print", s.handlePrint, s.prints.limit)
 	public.GET("/s/:slug/versions/:n", s.handleStatementVersion)
+	public.GET("/privacy", s.handlePrivacy)
 	e.POST("/s/:slug/sign", s.handleSign, s.sameOrigin, s.loadSession)
 	e.GET("/language/:lang", s.handleLanguage)
 
@@ -109,6 +110,9 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.POST("/statements/:id/import", s.handleImportPreview)
 	coord.POST("/statements/:id/import/confirm", s.handleImportConfirm)
 	coord.GET("/statements/:id/audit", s.handleAudit)
+	// Erasing a signature's personal data on request (privacy.go): admins only.
+	coord.GET("/statements/:id/signatures/:sid/erase", s.handleEraseForm, s.requireEraser)
+	coord.POST("/statements/:id/signatures/:sid/erase", s.handleErase, s.requireEraser)
 
 	// The roster, its import, and each statement's members and invitations.
 	coord.GET("/members", s.handleRoster)

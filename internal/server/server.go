@@ -89,6 +89,7 @@ type Services interface {
 	signon.SignerService
 	signon.LeadService
 	signon.SignLimiter
+	signon.PrivacyService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error

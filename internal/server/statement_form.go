@@ -22,6 +22,9 @@ type statementForm struct {
 	Language    string `form:"language"`
 	RespondsTo  string `form:"responds_to"` // a statement id, or empty
 	ClosesAt    string `form:"closes_at"`   // datetime-local, in the coalition's zone
+	// RetentionMonths is how long after closing personal data is kept,
+	// in months; empty or 0 for the default (signon/privacy.go).
+	RetentionMonths string `form:"retention_months"`
 	// Signers is "organizations" or "individuals" (organizations and
 	// individuals).
 	Signers string `form:"signers"`
@@ -87,18 +90,19 @@ func newStatementForm(lang string) statementForm {
 // statementFormOf fills the form with a stored statement, for editing.
 func statementFormOf(st *signon.Statement, loc *time.Location) statementForm {
 	f := statementForm{
-		Kind:        string(st.Kind),
-		Title:       st.Title,
-		Slug:        st.Slug,
-		Summary:     st.Summary,
-		AddressedTo: st.AddressedTo,
-		Occasion:    st.Occasion,
-		Body:        st.Body,
-		Language:    st.Language,
-		ClosesAt:    formatLocalTime(st.ClosesAt, loc),
-		Signers:     signersOrganizations,
-		Approval:    string(st.Approval),
-		Visibility:  string(st.Visibility),
+		Kind:            string(st.Kind),
+		Title:           st.Title,
+		Slug:            st.Slug,
+		Summary:         st.Summary,
+		AddressedTo:     st.AddressedTo,
+		Occasion:        st.Occasion,
+		Body:            st.Body,
+		Language:        st.Language,
+		ClosesAt:        formatLocalTime(st.ClosesAt, loc),
+		RetentionMonths: retentionValue(st.RetentionMonths),
+		Signers:         signersOrganizations,
+		Approval:        string(st.Approval),
+		Visibility:      string(st.Visibility),
 	}
 	if st.RespondsToID != nil {
 		f.RespondsTo = strconv.FormatInt(*st.RespondsToID, 10)
@@ -149,7 +153,33 @@ func (f statementForm) input(loc *time.Location) (signon.StatementInput, signon.
 	} else {
 		p.Add("closes_at", signon.ProblemInvalidTime, 0)
 	}
+	in.RetentionMonths = parseRetentionMonths(p, f.RetentionMonths)
 	return in, p
+}
+
+// parseRetentionMonths reads the retention field: empty is 0, the
+// default; what is not a whole number is a problem at the field, as is
+// a number out of range (which the domain finds).
+func parseRetentionMonths(p signon.Problems, v string) int {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		p.Add("retention_months", signon.ProblemRetentionMonths, signon.MaxRetentionMonths)
+		return 0
+	}
+	return n
+}
+
+// retentionValue shows a stored retention in the form: empty for the
+// default.
+func retentionValue(months int) string {
+	if months == 0 {
+		return ""
+	}
+	return strconv.Itoa(months)
 }
 
 // applyTo validates the form and copies it onto st at now. The error, if

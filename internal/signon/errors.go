@@ -183,6 +183,8 @@ func (p Problem) Message() string {
 		return "Use only letters, numbers, spaces and punctuation."
 	case ProblemSameLanguage:
 		return "Choose a language other than the statement's own."
+	case ProblemRetentionMonths:
+		return fmt.Sprintf("Enter a whole number of months from 0 to %d; 0 or empty keeps the default of %d months.", p.Limit, DefaultRetentionMonths)
 	}
 	return "This value is not valid."
 }

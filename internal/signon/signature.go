@@ -73,6 +73,7 @@ type Signature struct {
 	ApprovedAt       *time.Time
 	RejectedAt       *time.Time
 	WithdrawnAt      *time.Time
+	ErasedAt         *time.Time // when its personal data was erased (privacy.go)
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 

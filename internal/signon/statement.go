@@ -83,6 +83,9 @@ type Statement struct {
 	// signatories shows as a mismatch. Empty until published.
 	RecordURL    string
 	RecordSHA256 string
+	// RetentionMonths is how long after closing the personal data of the
+	// signatures is kept (privacy.go); 0 means DefaultRetentionMonths.
+	RetentionMonths int
 
 	CreatedBy int64 // 0 when Signon itself made it, as for sample data
 	CreatedAt time.Time
@@ -268,6 +271,7 @@ type StatementInput struct {
 	Approval            string
 	Visibility          string
 	ClosesAt            *time.Time
+	RetentionMonths     int // 0 for the default
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
@@ -326,11 +330,13 @@ func (in StatementInput) Apply(s *Statement, now time.Time) error {
 	if in.ClosesAt != nil && s.OpensAt != nil && !in.ClosesAt.After(*s.OpensAt) {
 		p.Add("closes_at", ProblemInvalidTime, 0)
 	}
+	checkRetentionMonths(p, in.RetentionMonths)
 	if err := p.Err(); err != nil {
 		return err
 	}
 
 	s.Slug, s.Kind, s.Title = slug, kind, title
+	s.RetentionMonths = in.RetentionMonths
 	s.Summary = strings.TrimSpace(in.Summary)
 	s.Body = strings.TrimSpace(in.Body)
 	s.AddressedTo = strings.TrimSpace(in.AddressedTo)

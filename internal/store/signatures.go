@@ -322,5 +322,5 @@ func (db *DB) withdrawSignature(ctx context.Context, statementID, signatureID in
 
 func normalizeSignature(s *signon.Signature) {
 	dbTimes(&s.CreatedAt, &s.UpdatedAt)
-	dbTimePtrs(&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt)
+	dbTimePtrs(&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt, &s.ErasedAt)
 }

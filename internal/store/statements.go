@@ -110,6 +110,7 @@ func (db *DB) UpdateStatement(ctx context.Context, s *signon.Statement, by int64
 			"approval":             s.Approval,
 			"visibility":           s.Visibility,
 			"closes_at":            closesAt,
+			"retention_months":     s.RetentionMonths,
 			"version":              version,
 			"updated_at":           tx.NowFunc(),
 		}).Error
