@@ -109,6 +109,12 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.POST("/statements/:id/import", s.handleImportPreview)
 	coord.POST("/statements/:id/import/confirm", s.handleImportConfirm)
 	coord.GET("/statements/:id/audit", s.handleAudit)
+	// Delivery to the addressees (delivery.go).
+	coord.GET("/statements/:id/delivery", s.handleDelivery)
+	coord.POST("/statements/:id/addressees", s.handleSaveAddressees)
+	coord.POST("/statements/:id/deliveries", s.handleHandDelivery)
+	coord.POST("/statements/:id/deliveries/email", s.handleEmailDelivery)
+	coord.POST("/statements/:id/deliveries/emails/:eid/retry", s.handleRetryDeliveryEmail)
 
 	// The roster, its import, and each statement's members and invitations.
 	coord.GET("/members", s.handleRoster)

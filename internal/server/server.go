@@ -73,6 +73,7 @@ type Services interface {
 	signon.LoginThrottle
 	signon.SignerService
 	signon.SignLimiter
+	signon.DeliveryService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error
