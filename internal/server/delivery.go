@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/signon-coalition/signon/internal/printed"
 	"github.com/signon-coalition/signon/internal/signon"
 )
 
@@ -481,4 +482,21 @@ func coverLine(t *translator, c signon.SignerCounts) string {
 		return t.T("delivery.cover.signed_from", "Signers", signers, "Places", t.T("public.count.countries", "Count", c.Countries))
 	}
 	return t.T("delivery.cover.signed", "Signers", signers)
+}
+
+// addDeliveryWords puts the addressees, the cover line and the
+// deliveries on the printed statement: the addressees, when named, in
+// place of the free-text "addressed to".
+func (s *Server) addDeliveryWords(ctx context.Context, t *translator, doc *printed.Statement) error {
+	f, err := s.deliveryFactsOf(ctx, t, doc.Statement)
+	if err != nil {
+		return err
+	}
+	if labels := f.AddresseeLabels(); len(labels) > 0 {
+		shown := *doc.Statement
+		shown.AddressedTo = strings.Join(labels, "; ")
+		doc.Statement = &shown
+	}
+	doc.Words.Cover, doc.Words.Delivered = f.Cover, f.Delivered
+	return nil
 }

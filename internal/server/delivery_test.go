@@ -135,6 +135,22 @@ func TestDelivery_ByHand(t *testing.T) {
 		pubHas(t, res.Body,
 			`<p class="cover-line">Firmada por 2 organizaciones y 1 persona de 2 estados</p>`,
 			`Entregada a Claudia Sheinbaum, President, Government of Mexico y Mark Carney, Prime Minister, Government of Canada el 1 de noviembre de 2026 (En conferencia de prensa)`)
+
+		// The print and the PDF say the same, with the addressees named.
+		res = app.client(t).get("/s/hand-letter/print")
+		pubStatus(t, res, http.StatusOK)
+		pubHas(t, res.Body,
+			`<dd lang="en">Claudia Sheinbaum, President, Government of Mexico; Mark Carney, Prime Minister, Government of Canada</dd>`,
+			`<p class="print-cover">Signed by 2 organizations and 1 individual from 2 states</p>`,
+			`<p class="print-delivered">Delivered to Claudia Sheinbaum`)
+		res = es.get("/s/hand-letter/statement.pdf")
+		pubStatus(t, res, http.StatusOK)
+		pdfText := strings.Join(printPDFText(t, []byte(res.Body)), " ")
+		for _, want := range []string{"Firmada por 2 organizaciones y 1 persona de 2 estados", "Entregada a Claudia Sheinbaum", "Mark Carney, Prime Minister"} {
+			if !strings.Contains(pdfText, want) {
+				t.Errorf("the PDF lacks %q:\n%s", want, pdfText)
+			}
+		}
 	})
 }
 
