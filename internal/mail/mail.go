@@ -6,6 +6,7 @@
 package mail
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -198,6 +199,9 @@ func (s *SMTP) Send(ctx context.Context, e *signon.Email) error {
 	m.SetGenHeader(gomail.HeaderContentLang, e.Language)
 	m.SetBodyString(gomail.TypeTextPlain, e.TextBody)
 	m.AddAlternativeString(gomail.TypeTextHTML, e.HTMLBody)
+	if len(e.Attachment) > 0 {
+		m.AttachReadSeeker(e.AttachmentName, bytes.NewReader(e.Attachment))
+	}
 	for {
 		c, reused, err := s.conn(ctx)
 		if err != nil {
@@ -214,10 +218,12 @@ func (s *SMTP) Send(ctx context.Context, e *signon.Email) error {
 		if err == nil {
 			c.sent++
 			s.put(c)
+			s.accepted(e, m)
 			return nil
 		}
 		c.c.Close()
 		if m.IsDelivered() {
+			s.accepted(e, m)
 			return nil // accepted: only the RSET after it failed
 		}
 		var sendErr *gomail.SendError
@@ -226,6 +232,12 @@ func (s *SMTP) Send(ctx context.Context, e *signon.Email) error {
 		}
 		return err
 	}
+}
+
+// accepted notes on e what the server said when it took m, for the
+// outbox and the record of a delivery.
+func (s *SMTP) accepted(e *signon.Email, m *gomail.Msg) {
+	e.MessageID, e.ServerReply = MessageID(e, s.domain), m.ServerResponse()
 }
 
 // conn returns an open connection, kept or new, and whether it was kept.

@@ -14,6 +14,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"regexp"
 	"strings"
 	"sync"
@@ -31,8 +32,17 @@ type Message struct {
 	Language string // Content-Language
 	Text     string // the text/plain part, decoded
 	HTML     string // the text/html part, decoded
-	Header   mail.Header
-	Received time.Time // when the server took it
+	// Attachments are the parts sent as attachments, decoded.
+	Attachments []Attachment
+	Header      mail.Header
+	Received    time.Time // when the server took it
+}
+
+// Attachment is a file attached to a message.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 var linkRe = regexp.MustCompile(`https?://[^\s<>"]+`)
@@ -277,11 +287,12 @@ func parse(raw []byte) (Message, error) {
 		return Message{}, fmt.Errorf("subject: %w", err)
 	}
 	m := Message{Subject: subject, Language: msg.Header.Get("Content-Language"), Header: msg.Header}
-	err = readPart(&m, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
+	err = readPart(&m, textproto.MIMEHeader(msg.Header), msg.Body)
 	return m, err
 }
 
-func readPart(m *Message, contentType, encoding string, body io.Reader) error {
+func readPart(m *Message, header textproto.MIMEHeader, body io.Reader) error {
+	contentType, encoding := header.Get("Content-Type"), header.Get("Content-Transfer-Encoding")
 	mediaType, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return fmt.Errorf("content type %q: %w", contentType, err)
@@ -296,7 +307,7 @@ func readPart(m *Message, contentType, encoding string, body io.Reader) error {
 			if err != nil {
 				return err
 			}
-			if err := readPart(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p); err != nil {
+			if err := readPart(m, p.Header, p); err != nil {
 				return err
 			}
 		}
@@ -310,6 +321,10 @@ func readPart(m *Message, contentType, encoding string, body io.Reader) error {
 	b, err := io.ReadAll(body)
 	if err != nil {
 		return err
+	}
+	if disp, dparams, err := mime.ParseMediaType(header.Get("Content-Disposition")); err == nil && disp == "attachment" {
+		m.Attachments = append(m.Attachments, Attachment{Name: dparams["filename"], ContentType: mediaType, Data: b})
+		return nil
 	}
 	// SMTP carries lines ending in CRLF; tests compare Go strings.
 	text := strings.ReplaceAll(string(b), "\r\n", "\n")

@@ -226,6 +226,14 @@ func (d *doc) heading() {
 		d.space(0.8)
 		d.text([]span{{words.Note, style{font: "I", size: 9.5, color: muted}}}, d.left, d.width, 1.45)
 	}
+	if words.Cover != "" {
+		d.space(0.8)
+		d.text([]span{{words.Cover, style{font: "B", size: 9.5, color: ink}}}, d.left, d.width, 1.45)
+	}
+	for _, line := range words.Delivered {
+		d.space(0.8)
+		d.text([]span{{line, value}}, d.left, d.width, 1.45)
+	}
 	d.space(4)
 	d.hrule(d.left, d.left+30, d.pdf.GetY(), rule, 0.4)
 	d.space(7)

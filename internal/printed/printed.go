@@ -53,6 +53,12 @@ type Words struct {
 	Continued      string // after a state's name atop a column that goes on with it
 	// Page numbers each page; {page} and {pages} are replaced.
 	Page string
+	// Cover and Delivered say, once the statement has been delivered,
+	// who signed it in one line ("Signed by 47 organizations and 312
+	// individuals from 18 states") and each delivery ("Delivered to …
+	// on …"), under the date.
+	Cover     string
+	Delivered []string
 }
 
 // Section is the signatories of one country with states or provinces,

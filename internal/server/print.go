@@ -206,6 +206,9 @@ func (s *Server) printedStatement(c echo.Context) (doc *printed.Statement, paren
 		doc.Words.Note = t.T("print.not_published")
 	}
 
+	if err := s.addDeliveryWords(ctx, t, doc); err != nil {
+		return nil, nil, err
+	}
 	if st.RespondsToID != nil {
 		p, err := s.db.StatementByID(ctx, *st.RespondsToID)
 		switch {

@@ -165,6 +165,9 @@ type statementPage struct {
 	// Record is the text's version history and the published record's
 	// digest (versions.go).
 	Record *recordSection
+
+	// Delivery is the addressees and the deliveries (delivery.go).
+	Delivery deliveryFacts
 }
 
 // regionRow is one line of the table of signatories by region.
@@ -440,6 +443,9 @@ func (s *Server) statementPage(c echo.Context, st *signon.Statement, attempt sig
 		}
 	}
 
+	if data.Delivery, err = s.deliveryFactsOf(ctx, data.translator, st); err != nil {
+		return nil, err
+	}
 	if err := s.addRecord(c, data); err != nil {
 		return nil, err
 	}

@@ -37,11 +37,11 @@ func (s *Server) apiRecord(c echo.Context) error {
 		return err
 	}
 	sum := sha256.Sum256(body)
-	if st.RecordSHA256 != "" && signon.RecordDigest(body) != st.RecordSHA256 {
+	if rec.Sealed != "" && signon.RecordDigest(body) != rec.Sealed {
 		// Served all the same: the mismatch is the evidence, and hiding
 		// the record would hide it.
 		s.log.WarnContext(ctx, "published record differs from its digest at publication",
-			slog.String("statement", st.Slug), slog.String("stored", st.RecordSHA256), slog.String("now", signon.RecordDigest(body)))
+			slog.String("statement", st.Slug), slog.String("stored", rec.Sealed), slog.String("now", signon.RecordDigest(body)))
 	}
 	h := c.Response().Header()
 	// RFC 9530: the digest of the representation, which is these bytes

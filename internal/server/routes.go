@@ -113,6 +113,12 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	// Erasing a signature's personal data on request (privacy.go): admins only.
 	coord.GET("/statements/:id/signatures/:sid/erase", s.handleEraseForm, s.requireEraser)
 	coord.POST("/statements/:id/signatures/:sid/erase", s.handleErase, s.requireEraser)
+	// Delivery to the addressees (delivery.go).
+	coord.GET("/statements/:id/delivery", s.handleDelivery)
+	coord.POST("/statements/:id/addressees", s.handleSaveAddressees)
+	coord.POST("/statements/:id/deliveries", s.handleHandDelivery)
+	coord.POST("/statements/:id/deliveries/email", s.handleEmailDelivery)
+	coord.POST("/statements/:id/deliveries/emails/:eid/retry", s.handleRetryDeliveryEmail)
 
 	// The roster, its import, and each statement's members and invitations.
 	coord.GET("/members", s.handleRoster)

@@ -90,6 +90,7 @@ type Services interface {
 	signon.LeadService
 	signon.SignLimiter
 	signon.PrivacyService
+	signon.DeliveryService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error

@@ -23,6 +23,7 @@ const (
 	EmailReminder         = "reminder"           // a member who has not signed is reminded
 	EmailAccountInvite    = "account_invite"     // an admin invites a coordinator
 	EmailSignatureManaged = "signature_received" // a signer gets their private link
+	EmailDelivery         = "delivery"           // a statement is delivered to an addressee
 )
 
 // Email is one message Signon sends, rendered when the change that causes
@@ -50,6 +51,14 @@ type Email struct {
 	// the sender; nil once its outcome is recorded. Set when no attempt
 	// is running, it says the last one's outcome was never recorded.
 	SendingSince *time.Time
+	// AttachmentName and Attachment are a file sent with the message,
+	// such as the delivered statement's PDF; empty for most emails.
+	AttachmentName string
+	Attachment     []byte
+	// MessageID and ServerReply are, once an SMTP server has accepted
+	// the message, its Message-ID and what the server answered.
+	MessageID   string
+	ServerReply string
 }
 
 // privateLink matches the token of a link that acts for its holder: a

@@ -30,6 +30,35 @@ type Record struct {
 	PublishedAt time.Time
 	URL         string
 	Signatories []RecordSignatory // in the record's order; see NewRecord
+	// Deliveries are the times the statement reached its addressees,
+	// oldest first. A record without any has exactly the bytes records
+	// had before deliveries were kept, so digests fixed then still match.
+	Deliveries []RecordDelivery
+	// Sealed is the digest the record should have now: the one fixed at
+	// publication, or at the last delivery recorded since. Not part of
+	// the canonical bytes.
+	Sealed string
+}
+
+// RecordDelivery is one delivery as the record shows it: how, when,
+// where, to whom (never their email), and what was delivered.
+type RecordDelivery struct {
+	Method            DeliveryMethod
+	DeliveredAt       time.Time
+	Place             string
+	Note              string
+	StatementVersion  int
+	SignatoriesSHA256 string
+	Organizations     int
+	Individuals       int
+	Recipients        []RecordRecipient
+}
+
+// RecordRecipient is who a delivery reached, as named then.
+type RecordRecipient struct {
+	Name   string
+	Title  string
+	Office string
 }
 
 // RecordSignatory is one signature as the record shows it: only what the
@@ -56,6 +85,17 @@ func NewRecord(st *Statement, signatures []*Signature) (*Record, error) {
 	if st.Status != StatusPublished || st.PublishedAt == nil {
 		return nil, KeyedError(ENOTFOUND, "versions.error.record_not_published", "This statement has no published record yet.")
 	}
+	return &Record{
+		Slug: st.Slug, Kind: st.Kind, Title: st.Title, Summary: st.Summary, Body: st.Body,
+		AddressedTo: st.AddressedTo, Occasion: st.Occasion, Language: st.Language,
+		Version: st.Version, PublishedAt: st.PublishedAt.UTC().Truncate(time.Second), URL: st.RecordURL,
+		Signatories: RecordSignatories(signatures), Sealed: st.RecordSHA256,
+	}, nil
+}
+
+// RecordSignatories is the approved signatures as a record lists them,
+// in the record's order. A delivery names the same list by its digest.
+func RecordSignatories(signatures []*Signature) []RecordSignatory {
 	approved := make([]*Signature, 0, len(signatures))
 	for _, sig := range signatures {
 		if sig.Status == SignatureApproved {
@@ -66,20 +106,50 @@ func NewRecord(st *Statement, signatures []*Signature) (*Record, error) {
 		return cmp.Or(cmp.Compare(a.Country, b.Country), cmp.Compare(a.Region, b.Region),
 			cmp.Compare(a.OrgKey, b.OrgKey), cmp.Compare(a.ID, b.ID))
 	})
-	r := &Record{
-		Slug: st.Slug, Kind: st.Kind, Title: st.Title, Summary: st.Summary, Body: st.Body,
-		AddressedTo: st.AddressedTo, Occasion: st.Occasion, Language: st.Language,
-		Version: st.Version, PublishedAt: st.PublishedAt.UTC().Truncate(time.Second), URL: st.RecordURL,
-		Signatories: make([]RecordSignatory, len(approved)),
-	}
+	out := make([]RecordSignatory, len(approved))
 	for i, sig := range approved {
-		r.Signatories[i] = RecordSignatory{
+		out[i] = RecordSignatory{
 			Organization: sig.Organization, SignerName: sig.SignerName, SignerTitle: sig.SignerTitle,
 			SignerType: sig.SignerType, City: sig.City, Country: sig.Country, Region: sig.Region,
 			Website: sig.Website, VersionSigned: sig.StatementVersion, Lead: sig.Lead,
 		}
 	}
-	return r, nil
+	return out
+}
+
+// SignatoriesDigest is the SHA-256 of the list's canonical JSON: the
+// record's "signatories" member exactly, so a delivery's digest can be
+// checked against the published record.
+func SignatoriesDigest(list []RecordSignatory) (string, error) {
+	out := make([]recordSignatoryJSON, len(list))
+	for i, s := range list {
+		out[i] = recordSignatoryJSON(s)
+	}
+	b, err := Canonicalize(out)
+	if err != nil {
+		return "", err
+	}
+	return RecordDigest(b), nil
+}
+
+// AddDeliveries puts the statement's deliveries in the record, and takes
+// as sealed the digest of the last one that fixed one.
+func (r *Record) AddDeliveries(list []*Delivery) {
+	for _, d := range list {
+		rd := RecordDelivery{
+			Method: d.Method, DeliveredAt: d.DeliveredAt.UTC().Truncate(time.Second), Place: d.Place, Note: d.Note,
+			StatementVersion: d.StatementVersion, SignatoriesSHA256: d.SignatoriesSHA256,
+			Organizations: d.Organizations, Individuals: d.Individuals,
+			Recipients: make([]RecordRecipient, len(d.Recipients)),
+		}
+		for i, rc := range d.Recipients {
+			rd.Recipients[i] = RecordRecipient{Name: rc.Name, Title: rc.Title, Office: rc.Office}
+		}
+		r.Deliveries = append(r.Deliveries, rd)
+		if d.RecordSHA256 != "" {
+			r.Sealed = d.RecordSHA256
+		}
+	}
 }
 
 // recordJSON and recordSignatoryJSON name the record's members. Their
@@ -97,6 +167,25 @@ type recordJSON struct {
 	PublishedAt string                `json:"published_at"`
 	URL         string                `json:"url"`
 	Signatories []recordSignatoryJSON `json:"signatories"`
+	Deliveries  []recordDeliveryJSON  `json:"deliveries,omitempty"`
+}
+
+type recordDeliveryJSON struct {
+	Method            DeliveryMethod        `json:"method"`
+	DeliveredAt       string                `json:"delivered_at"`
+	Place             string                `json:"place"`
+	Note              string                `json:"note"`
+	StatementVersion  int                   `json:"statement_version"`
+	SignatoriesSHA256 string                `json:"signatories_sha256"`
+	Organizations     int                   `json:"organizations"`
+	Individuals       int                   `json:"individuals"`
+	Recipients        []recordRecipientJSON `json:"recipients"`
+}
+
+type recordRecipientJSON struct {
+	Name   string `json:"name"`
+	Title  string `json:"title"`
+	Office string `json:"office"`
 }
 
 type recordSignatoryJSON struct {
@@ -128,6 +217,18 @@ func (r *Record) Canonical() ([]byte, error) {
 	}
 	for i, s := range r.Signatories {
 		out.Signatories[i] = recordSignatoryJSON(s)
+	}
+	for _, d := range r.Deliveries {
+		dj := recordDeliveryJSON{
+			Method: d.Method, DeliveredAt: d.DeliveredAt.UTC().Format(time.RFC3339), Place: d.Place, Note: d.Note,
+			StatementVersion: d.StatementVersion, SignatoriesSHA256: d.SignatoriesSHA256,
+			Organizations: d.Organizations, Individuals: d.Individuals,
+			Recipients: make([]recordRecipientJSON, len(d.Recipients)),
+		}
+		for i, rc := range d.Recipients {
+			dj.Recipients[i] = recordRecipientJSON(rc)
+		}
+		out.Deliveries = append(out.Deliveries, dj)
 	}
 	return Canonicalize(out)
 }

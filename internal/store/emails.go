@@ -53,6 +53,20 @@ func emailPriority(kind string) int {
 // and a half after the first: an SMTP outage of a night loses nothing.
 const EmailMaxAttempts = 14
 
+// DeliveryMaxAttempts is how often an email delivering a statement to an
+// addressee is tried: once. Its coordinator sends it from the delivery
+// page and watches it there; a refusal shows at once, with the server's
+// answer and a button to try again, rather than being retried unseen
+// for a day and a half, when the moment for the letter may have passed.
+const DeliveryMaxAttempts = 1
+
+func emailMaxAttempts(kind string) int {
+	if kind == signon.EmailDelivery {
+		return DeliveryMaxAttempts
+	}
+	return EmailMaxAttempts
+}
+
 // RiverDriver returns a River driver on the database's write pool, for
 // package jobs to run the workers on the same database the store writes.
 func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
@@ -86,6 +100,11 @@ func (db *DB) queueEmails(tx *gorm.DB, emails ...*signon.Email) error {
 	if err := tx.Create(emails).Error; err != nil {
 		return fmt.Errorf("store: queue email: %w", err)
 	}
+	return db.enqueueDeliveries(tx, emails...)
+}
+
+// enqueueDeliveries enqueues the delivery jobs of stored emails in tx.
+func (db *DB) enqueueDeliveries(tx *gorm.DB, emails ...*signon.Email) error {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return errors.New("store: queue email: not inside a transaction")
@@ -94,7 +113,7 @@ func (db *DB) queueEmails(tx *gorm.DB, emails ...*signon.Email) error {
 	for i, e := range emails {
 		params[i] = river.InsertManyParams{
 			Args:       DeliverEmailArgs{EmailID: e.ID},
-			InsertOpts: &river.InsertOpts{Queue: EmailQueue, Priority: emailPriority(e.Kind), MaxAttempts: EmailMaxAttempts},
+			InsertOpts: &river.InsertOpts{Queue: EmailQueue, Priority: emailPriority(e.Kind), MaxAttempts: emailMaxAttempts(e.Kind)},
 		}
 	}
 	if _, err := db.queue.InsertManyTx(tx.Statement.Context, sqlTx, params); err != nil {
@@ -141,7 +160,7 @@ func (db *DB) Emails(ctx context.Context, f signon.EmailFilter) ([]*signon.Email
 		return nil, 0, fmt.Errorf("store: count emails: %w", err)
 	}
 	var list []*signon.Email
-	if err := q.Order("id DESC").Limit(perPage).Offset((page - 1) * perPage).Find(&list).Error; err != nil {
+	if err := q.Omit("attachment").Order("id DESC").Limit(perPage).Offset((page - 1) * perPage).Find(&list).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: list emails: %w", err)
 	}
 	for _, e := range list {
@@ -201,6 +220,7 @@ func (db *DB) RecordDelivery(ctx context.Context, e *signon.Email, status signon
 		changes["sent_at"] = dbTime(time.Now())
 	}
 	if status == signon.EmailSent {
+		changes["message_id"], changes["server_reply"] = e.MessageID, e.ServerReply
 		// Delivered: the stored copy keeps no working private link.
 		// Without SMTP (logged) the outbox is how the message is read,
 		// so it keeps them.

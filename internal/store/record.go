@@ -24,8 +24,8 @@ var recordColumns = []string{
 	"city", "country", "region", "website", "status", "statement_version",
 }
 
-// statementRecord builds the record of st from its approved signatures as
-// tx sees them. It is the one place a record is made, at publication and
+// statementRecord builds the record of st from its approved signatures and
+// its deliveries as tx sees them. It is the one place a record is made, at publication and
 // whenever it is asked for, so both give the same bytes for the same rows.
 func statementRecord(tx *gorm.DB, st *signon.Statement) (*signon.Record, error) {
 	var list []*signon.Signature
@@ -38,7 +38,16 @@ func statementRecord(tx *gorm.DB, st *signon.Statement) (*signon.Record, error) 
 	if err := markLead(tx, st.ID, list); err != nil {
 		return nil, err
 	}
-	return signon.NewRecord(st, list)
+	rec, err := signon.NewRecord(st, list)
+	if err != nil {
+		return nil, err
+	}
+	deliveries, err := deliveriesOf(tx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	rec.AddDeliveries(deliveries)
+	return rec, nil
 }
 
 // sealRecord fixes the record of s, which tx is publishing: the address it
