@@ -2,10 +2,13 @@ package server_test
 
 import (
 	"context"
+	"encoding/csv"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,40 +62,67 @@ func TestExportCSV_Copy(t *testing.T) {
 	goCoord := *coord
 	goCoord.app = goApp
 	id := strconv.FormatInt(st.ID, 10)
-	for _, tt := range []struct {
-		name, path, lang, place string
-		c, goC                  *testClient
-	}{
-		{"Public", "/s/copy-letter/signatories.csv", "", "New Mexico", app.client(t), goApp.client(t)},
-		{"PublicSpanish", "/s/copy-letter/signatories.csv", "es", "Nuevo México", app.client(t), goApp.client(t)},
-		{"Coordinators", "/coordinate/statements/" + id + "/signatures.csv", "", "New Mexico", coord, &goCoord},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.c.lang, tt.goC.lang = tt.lang, tt.lang
-			copied, written := tt.c.get(tt.path), tt.goC.get(tt.path)
-			pubStatus(t, copied, http.StatusOK)
-			pubStatus(t, written, http.StatusOK)
-			if copied.Body != written.Body {
-				a, b := strings.SplitAfter(copied.Body, "\n"), strings.SplitAfter(written.Body, "\n")
-				for i := 0; i < max(len(a), len(b)); i++ {
-					var x, y string
-					if i < len(a) {
-						x = a[i]
-					}
-					if i < len(b) {
-						y = b[i]
-					}
-					if x != y {
-						t.Errorf("line %d:\n COPY %q\n Go   %q", i+1, x, y)
-					}
+	// Without lead signers, then with two, listed first and marked in
+	// their own column.
+	for _, leads := range []bool{false, true} {
+		if leads {
+			for _, sig := range []*signon.Signature{sigs[4], sigs[len(sigs)-1]} {
+				if err := app.DB.SetLead(ctx, st.ID, sig.OrgKey, sig.Organization, true, 0); err != nil {
+					t.Fatal(err)
 				}
 			}
-			if !strings.Contains(copied.Body, ","+tt.place+",") {
-				t.Errorf("no %s in\n%s", tt.place, copied.Body)
-			}
-			if n := strings.Count(written.Body, "\r\n"); n < len(tricky) {
-				t.Errorf("only %d lines in\n%s", n, written.Body)
-			}
-		})
+		}
+		for _, tt := range []struct {
+			name, path, lang, place string
+			c, goC                  *testClient
+		}{
+			{"Public", "/s/copy-letter/signatories.csv", "", "New Mexico", app.client(t), goApp.client(t)},
+			{"PublicSpanish", "/s/copy-letter/signatories.csv", "es", "Nuevo México", app.client(t), goApp.client(t)},
+			{"Coordinators", "/coordinate/statements/" + id + "/signatures.csv", "", "New Mexico", coord, &goCoord},
+		} {
+			t.Run(fmt.Sprintf("%s/leads=%v", tt.name, leads), func(t *testing.T) {
+				tt.c.lang, tt.goC.lang = tt.lang, tt.lang
+				copied, written := tt.c.get(tt.path), tt.goC.get(tt.path)
+				pubStatus(t, copied, http.StatusOK)
+				pubStatus(t, written, http.StatusOK)
+				if copied.Body != written.Body {
+					a, b := strings.SplitAfter(copied.Body, "\n"), strings.SplitAfter(written.Body, "\n")
+					for i := 0; i < max(len(a), len(b)); i++ {
+						var x, y string
+						if i < len(a) {
+							x = a[i]
+						}
+						if i < len(b) {
+							y = b[i]
+						}
+						if x != y {
+							t.Errorf("line %d:\n COPY %q\n Go   %q", i+1, x, y)
+						}
+					}
+				}
+				if !strings.Contains(copied.Body, ","+tt.place+",") {
+					t.Errorf("no %s in\n%s", tt.place, copied.Body)
+				}
+				if n := strings.Count(written.Body, "\r\n"); n < len(tricky) {
+					t.Errorf("only %d lines in\n%s", n, written.Body)
+				}
+				rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(copied.Body, "\uFEFF"))).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				lead, marked := slices.Index(rows[0], "lead"), 0
+				for i, row := range rows[1:] {
+					if row[lead] == "true" {
+						marked++
+						if i >= 2 {
+							t.Errorf("lead signer on row %d, after the others: %q", i+1, row)
+						}
+					}
+				}
+				if want := map[bool]int{false: 0, true: 2}[leads]; marked != want {
+					t.Errorf("%d lines marked lead, want %d:\n%s", marked, want, copied.Body)
+				}
+			})
+		}
 	}
 }
