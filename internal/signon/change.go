@@ -108,4 +108,7 @@ type ChangeService interface {
 	// none). A change committed late is never passed over: it is held
 	// back until every change before it can be read.
 	ChangesSince(ctx context.Context, statementID int64, after ChangeCursor, limit int) ([]Change, ChangeCursor, error)
+	// SignaturesByID returns the signatures of a statement with ids, as
+	// they are now, by id; ids of no signature of it are left out.
+	SignaturesByID(ctx context.Context, statementID int64, ids []int64) (map[int64]*Signature, error)
 }

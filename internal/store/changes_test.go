@@ -63,7 +63,7 @@ func TestChangeService_WritePaths(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db := storetest.Open(t, dialect)
+			db, url := storetest.OpenURL(t, dialect)
 			st := openStatement(t, db, "letter", func(s *signon.Statement) { s.RequireConfirmation = true })
 			other := openStatement(t, db, "other")
 			a := createAccount(t, db, "")
@@ -153,6 +153,7 @@ func TestChangeService_WritePaths(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			storetest.WaitForChanges(t, url)
 			for _, limit := range []int{1, 3, 100} {
 				got, _ := changeLog(t, db, st.ID, signon.ChangeCursor{}, limit)
 				if !slices.Equal(got, want) {
@@ -165,6 +166,7 @@ func TestChangeService_WritePaths(t *testing.T) {
 			}
 			// From the end, only what comes after.
 			createSignature(t, db, other.ID, "Nueva Voz", "US-TX", signon.SignaturePending)
+			storetest.WaitForChanges(t, url)
 			if got, _ := changeLog(t, db, 0, end, 10); len(got) != 1 || !strings.HasPrefix(got[0], "signature.created") {
 				t.Errorf("changes after the end = %q, want the one new signature", got)
 			}
@@ -213,6 +215,7 @@ func TestChangeService_LateCommit(t *testing.T) {
 	if err := a.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	storetest.WaitForChanges(t, url)
 	list, _, err := db.ChangesSince(ctx, 0, signon.ChangeCursor{}, 10)
 	if err != nil {
 		t.Fatal(err)

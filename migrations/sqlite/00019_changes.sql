@@ -81,7 +81,23 @@ BEGIN
 END;
 -- +goose StatementEnd
 
+-- Coordinators' API tokens, as in postgres/00019_changes.sql.
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    account_id   INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    statement_id INTEGER REFERENCES statements (id) ON DELETE CASCADE,
+    name         TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    token_hash   TEXT NOT NULL,
+    scope        TEXT NOT NULL DEFAULT 'read' CHECK (scope IN ('read')),
+    created_at   DATETIME NOT NULL,
+    last_used_at DATETIME,
+    revoked_at   DATETIME,
+    CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash)
+);
+CREATE INDEX api_tokens_account_id_idx ON api_tokens (account_id);
+
 -- +goose Down
+DROP TABLE api_tokens;
 DROP TRIGGER deliveries_change;
 DROP TRIGGER statements_change;
 DROP TRIGGER signatures_change_update;
