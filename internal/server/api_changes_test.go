@@ -40,7 +40,10 @@ type apiChangesAnswer struct {
 // bearerGet asks path with token as a bearer token ("" for none).
 func bearerGet(c *testClient, path, token string) *response {
 	c.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, c.app.URL+path, nil)
+	if !strings.HasPrefix(path, "http") {
+		path = c.app.URL + path
+	}
+	req, err := http.NewRequest(http.MethodGet, path, nil)
 	if err != nil {
 		c.t.Fatal(err)
 	}

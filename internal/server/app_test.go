@@ -132,6 +132,8 @@ type testClient struct {
 	app  *testApp
 	http *http.Client
 	lang string
+	// bearer, if set, is the API token the OpenAPI tests' calls send.
+	bearer string
 }
 
 func (a *testApp) client(t *testing.T) *testClient {
