@@ -117,11 +117,31 @@ func TestChangeService_WritePaths(t *testing.T) {
 				t.Fatal(err)
 			}
 			expect(dup, "signature.rejected")
+			// A bulk decision: one change per signature.
+			bulk := []*signon.Signature{
+				createSignature(t, db, st.ID, "Bulk Uno", "US-TX", signon.SignaturePending),
+				createSignature(t, db, st.ID, "Bulk Dos", "US-TX", signon.SignaturePending),
+			}
+			expect(bulk[0], "signature.created")
+			expect(bulk[1], "signature.created")
+			if err := db.DecideSignatures(ctx, st.ID, []int64{bulk[1].ID, bulk[0].ID}, signon.SignatureRejected, "not a group", t0, a.ID); err != nil {
+				t.Fatal(err)
+			}
+			expect(bulk[0], "signature.rejected")
+			expect(bulk[1], "signature.rejected")
 			// Withdrawn by its signer.
 			if err := db.SetSignatureStatus(ctx, st.ID, pending.ID, signon.SignatureWithdrawn, t0, 0); err != nil {
 				t.Fatal(err)
 			}
 			expect(pending, "signature.withdrawn")
+			// Through a member's invitation.
+			m := createMember(t, db, "Casa Miembro")
+			invited := newSignature(st.ID, "Casa Miembro", "US-TX")
+			invited.Source, invited.MemberID, invited.Status = signon.SourceInvite, &m.ID, signon.SignatureApproved
+			if err := db.CreateSignature(ctx, invited, nil); err != nil {
+				t.Fatal(err)
+			}
+			expect(invited, "signature.created", "signature.approved")
 			// Added by hand and imported.
 			manual := newSignature(st.ID, "Comité Hermanos", "US-AZ")
 			if err := db.AddSignature(ctx, manual, a.ID); err != nil {
