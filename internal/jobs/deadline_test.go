@@ -11,14 +11,15 @@ import (
 
 // A statement whose deadline has passed is recorded as closed by the
 // periodic job, with the deadline as the moment it closed and an event
-// by no account; one whose deadline is ahead stays open.
+// by no account, and in the change log; one whose deadline is ahead
+// stays open.
 func TestClosePastDeadline(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range storetest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db := storetest.Open(t, dialect)
+			db, url := storetest.OpenURL(t, dialect)
 			now := time.Now().UTC().Truncate(time.Second)
 			open := func(slug string, closes time.Time) *signon.Statement {
 				st := &signon.Statement{Slug: slug, Kind: signon.KindLetter, Title: "Letter", Body: "We ask…", Language: "en",
@@ -74,6 +75,20 @@ func TestClosePastDeadline(t *testing.T) {
 			}
 			if got, _ := db.StatementByID(ctx, ahead.ID); got.Status != signon.StatusOpen {
 				t.Errorf("statement with its deadline ahead is %s, want open", got.Status)
+			}
+			// The change log has the closing, as for a coordinator's.
+			storetest.WaitForChanges(t, url)
+			for _, c := range []struct {
+				st   *signon.Statement
+				want int
+			}{{due, 1}, {ahead, 0}} {
+				changes, _, err := db.ChangesSince(ctx, c.st.ID, signon.ChangeCursor{}, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(changes) != c.want || (c.want == 1 && changes[0].Kind != signon.ChangeStatementClosed) {
+					t.Errorf("changes of %s = %+v, want %d statement.closed", c.st.Slug, changes, c.want)
+				}
 			}
 		})
 	}

@@ -217,8 +217,12 @@ type apiSignatureList struct {
 // apiSignatures serves GET /api/v1/statements/:slug/signatures.
 //
 // apiSignatures lists a page of approved signatures, optionally of one
-// region and matching a search of their names (?q=).
+// region and matching a search of their names (?q=). With ?since=, it
+// is the statement's change log for an API token (api_changes.go).
 func (s *Server) apiSignatures(c echo.Context) error {
+	if wantsChanges(c) {
+		return s.apiSignatureChanges(c)
+	}
 	ctx := c.Request().Context()
 	p := signon.Problems{}
 	page := positiveParam(p, c, "page", 1, 0)

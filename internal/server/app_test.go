@@ -27,6 +27,7 @@ import (
 // testApp is a real Signon server on a real database, reached over HTTP.
 type testApp struct {
 	DB     *store.DB
+	DBURL  string // for storetest's helpers
 	Server *server.Server
 	URL    string
 	Clock  *testClock
@@ -93,7 +94,7 @@ func forEachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
 // if given, adjusts the configuration before the server is built.
 func newTestApp(t testing.TB, dialect string, configure ...func(*server.Config)) *testApp {
 	t.Helper()
-	db := storetest.Open(t, dialect)
+	db, dbURL := storetest.OpenURL(t, dialect)
 	clock := &testClock{t: time.Date(2026, 11, 1, 15, 0, 0, 0, time.UTC)}
 	cfg := server.Config{
 		BaseURL:    "http://signon.test",
@@ -121,7 +122,7 @@ func newTestApp(t testing.TB, dialect string, configure ...func(*server.Config))
 	hs.Config.Handler = srv
 	hs.Start()
 	t.Cleanup(hs.Close)
-	return &testApp{DB: db, Server: srv, URL: hs.URL, Clock: clock, Setup: cfg.SetupToken}
+	return &testApp{DB: db, DBURL: dbURL, Server: srv, URL: hs.URL, Clock: clock, Setup: cfg.SetupToken}
 }
 
 // testClient is one browser: it keeps cookies and does not follow
@@ -131,6 +132,8 @@ type testClient struct {
 	app  *testApp
 	http *http.Client
 	lang string
+	// bearer, if set, is the API token the OpenAPI tests' calls send.
+	bearer string
 }
 
 func (a *testApp) client(t *testing.T) *testClient {

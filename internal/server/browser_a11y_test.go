@@ -350,6 +350,18 @@ func TestBrowser_AccessibleSignerAndCoordinatorPages(t *testing.T) {
 			marked("outbox-"+lang, "tbody a", map[string]string{"en": "es", "es": "en"}[lang]) // emails in both languages
 			visit("outbox-email", fmt.Sprintf("/coordinate/outbox/%d", emails[0].ID), lang)
 			visit("accounts", "/coordinate/accounts", lang)
+			run(t, tab, "create an API token",
+				chromedp.Navigate(app.URL+"/coordinate/tokens?lang="+lang),
+				fill(map[string]string{"name": "CRM " + lang}),
+				chromedp.Click(`form[action="/coordinate/tokens"] button[type="submit"]`, chromedp.ByQuery),
+				chromedp.WaitVisible(`#token-value`, chromedp.ByQuery),
+			)
+			check("api-token-created-" + lang)
+			run(t, tab, "an API token form with errors",
+				chromedp.Click(`form[action="/coordinate/tokens"] button[type="submit"]`, chromedp.ByQuery),
+				chromedp.WaitVisible(`[name="name"][aria-invalid="true"]`, chromedp.ByQuery),
+			)
+			check("api-token-errors-" + lang)
 		}
 	})
 }

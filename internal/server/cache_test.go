@@ -287,3 +287,33 @@ func TestSign_AnotherCountry(t *testing.T) {
 		pubWantCount(t, app, st, 3)
 	})
 }
+
+// TestPageCache_Authorization: a request with an Authorization header,
+// such as an API token, is answered privately: never from the page
+// cache, and never into it.
+func TestPageCache_Authorization(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		app := cachedApp(t, dialect)
+		st := app.openStatement(t, "tokens")
+		reader := app.client(t)
+		const list = "/api/v1/statements/tokens/signatures"
+
+		// Into the cache: nothing a token request was answered is kept.
+		res := bearerGet(reader, list, "signon_some-token")
+		pubStatus(t, res, http.StatusOK)
+		if cc := res.Header.Get("Cache-Control"); cc != "private, no-store" {
+			t.Errorf("with a token: Cache-Control %q", cc)
+		}
+		if res.Header.Get("ETag") != "" {
+			t.Errorf("with a token: ETag %q, from a shared answer", res.Header.Get("ETag"))
+		}
+		pubSeed(t, app, st, pubSignature{Org: "Frontera Unida", Country: "US", Region: "US-AZ"})
+		pageHas(t, reader.get(list).Body, "Frontera Unida")
+
+		// From the cache: the anonymous answer now kept is not given to a
+		// token request.
+		pubSeed(t, app, st, pubSignature{Org: "Casa Migrante", Country: "MX", Region: "MX-CHH"})
+		pageLacks(t, reader.get(list).Body, "Casa Migrante")
+		pageHas(t, bearerGet(reader, list, "signon_some-token").Body, "Casa Migrante")
+	})
+}

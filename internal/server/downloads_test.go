@@ -83,6 +83,13 @@ func TestLogs_NoTokens(t *testing.T) {
 	}
 	req.Header.Set("Authorization", "Bearer metrics-token-never-logged-0123456789abcdefghijklmn")
 	c.do(req)
+	// An API token, refused or not, is in a header the log never reads.
+	req, err = http.NewRequest(http.MethodGet, app.URL+"/api/v1/statements/letter/signatures?since=", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	c.do(req)
 
 	out := logs.String()
 	if !strings.Contains(out, "/my/:token") {

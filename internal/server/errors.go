@@ -65,6 +65,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	} else {
 		status = statusOf[code]
 	}
+	if errors.As(err, new(badRequest)) {
+		status = http.StatusBadRequest
+	}
 	var later retryLater
 	switch {
 	case errors.As(err, &later):
@@ -113,3 +116,10 @@ type apiError struct {
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }
+
+// badRequest marks an error of the domain's EINVALID that the API
+// answers with 400 rather than 422: a parameter that is no value of its
+// kind at all, such as a cursor no answer gave.
+type badRequest struct{ error }
+
+func (b badRequest) Unwrap() error { return b.error }

@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -102,6 +104,8 @@ type oaOperation struct {
 	Parameters  []oaParameter         `json:"parameters"`
 	RequestBody *oaRequestBody        `json:"requestBody"`
 	Responses   map[string]oaResponse `json:"responses"`
+	// Security lists the ways to authenticate, {} for none.
+	Security []map[string][]string `json:"security"`
 }
 
 type oaParameter struct {
@@ -137,9 +141,16 @@ type oaMediaType struct {
 }
 
 type oaComponents struct {
-	Parameters map[string]oaParameter     `json:"parameters"`
-	Responses  map[string]oaResponse      `json:"responses"`
-	Schemas    map[string]json.RawMessage `json:"schemas"`
+	SecuritySchemes map[string]oaSecurityScheme `json:"securitySchemes"`
+	Parameters      map[string]oaParameter      `json:"parameters"`
+	Responses       map[string]oaResponse       `json:"responses"`
+	Schemas         map[string]json.RawMessage  `json:"schemas"`
+}
+
+type oaSecurityScheme struct {
+	Type        string `json:"type"`
+	Scheme      string `json:"scheme"`
+	Description string `json:"description"`
 }
 
 // apiContract is the document, ready to check requests and answers
@@ -343,7 +354,7 @@ func (a *apiContract) call(t *testing.T, c *testClient, method, target, contentT
 	var res *response
 	switch method {
 	case http.MethodGet:
-		res = c.get(a.base() + target)
+		res = bearerGet(c, a.base()+target, c.bearer)
 	case http.MethodPost:
 		res = c.postRaw(a.base()+target, contentType, body)
 	default:
@@ -870,6 +881,51 @@ func TestOpenAPI_Responses(t *testing.T) {
 				}
 			})
 		}
+
+		// The change log, for a coordinator's API token (api_changes.go).
+		t.Run("Changes", func(t *testing.T) {
+			ctx := context.Background()
+			const token = "signon_openapi-test-token"
+			sum := sha256.Sum256([]byte(token))
+			acct, err := app.DB.AccountByEmail(ctx, "author-the-letter@example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := signon.NewAPIToken(signon.APITokenInput{Name: "OpenAPI"}, acct.ID, hex.EncodeToString(sum[:]), app.Clock.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := app.DB.CreateAPIToken(ctx, tok); err != nil {
+				t.Fatal(err)
+			}
+			storetest.WaitForChanges(t, app.DBURL)
+			withToken, anonymous, stranger := app.client(t), app.client(t), app.client(t)
+			withToken.bearer, stranger.bearer = token, "signon_no-such-token"
+			for _, e := range []struct {
+				name   string
+				c      *testClient
+				target string
+				status int
+			}{
+				{"FromTheBeginning", withToken, "/statements/the-letter/signatures?since=", 200},
+				{"Paged", withToken, "/statements/the-letter/signatures?since=&limit=2&lang=es", 200},
+				{"Statement", withToken, "/statements/final/signatures?since=", 200},
+				{"FromACursor", withToken, "/statements/the-letter/signatures?since=" + (signon.ChangeCursor{ID: 3}).String(), 200},
+				{"PublicWithToken", withToken, "/statements/the-letter/signatures", 200},
+				{"MalformedCursor", withToken, "/statements/the-letter/signatures?since=not-a-cursor", 400},
+				{"LimitTooLarge", withToken, "/statements/the-letter/signatures?since=&limit=1001", 422},
+				{"UnknownSlug", withToken, "/statements/nope/signatures?since=", 404},
+				{"NoToken", anonymous, "/statements/the-letter/signatures?since=", 401},
+				{"UnknownToken", stranger, "/statements/the-letter/signatures?since=", 401},
+			} {
+				t.Run(e.name, func(t *testing.T) {
+					res := a.call(t, e.c, "GET", e.target, "", "")
+					if res.Status != e.status {
+						t.Errorf("GET %s: status %d, want %d; body %s", e.target, res.Status, e.status, res.Body)
+					}
+				})
+			}
+		})
 
 		t.Run("TooManyRequests", func(t *testing.T) {
 			limited := newTestApp(t, dialect, func(c *server.Config) { c.SignLimit = 1 })

@@ -200,6 +200,14 @@ func personalRequest(c echo.Context) bool {
 	return c.QueryParam("signed") != ""
 }
 
+// privateRead reports whether a read on a shared route is for its
+// client alone, so that neither the page cache nor a cache in front may
+// keep it: one that sends credentials (an API token), or asks for the
+// change log (?since=), whose answer depends on them.
+func privateRead(c echo.Context) bool {
+	return c.Request().Header.Get(echo.HeaderAuthorization) != "" || wantsChanges(c)
+}
+
 // sharedRead answers a public read with bytes shared by every visitor:
 // from the page cache when a fresh render is there, otherwise from one
 // render shared by all requests waiting for it. negotiated tells whether
@@ -208,6 +216,10 @@ func personalRequest(c echo.Context) bool {
 func (s *Server) sharedRead(negotiated bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if privateRead(c) {
+				c.Response().Header().Set(echo.HeaderCacheControl, privateCacheControl)
+				return next(c)
+			}
 			c.Set(cacheableContextKey, true)
 			lang := ""
 			if negotiated {

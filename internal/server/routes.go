@@ -31,6 +31,8 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	api := e.Group("/api/v1", apiOnly)
 	api.GET("/statements", s.apiStatements, shared)
 	api.GET("/statements/:slug", s.apiStatement, shared)
+	// With ?since= or an Authorization header it is private, never
+	// shared (api_changes.go, page_cache.go's privateRead).
 	api.GET("/statements/:slug/signatures", s.apiSignatures, shared)
 	api.GET("/statements/:slug/stats", s.apiStats, shared)
 	api.POST("/statements/:slug/signatures", s.apiSign)
@@ -133,6 +135,11 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.POST("/statements/:id/invitations", s.handleSendInvitations)
 	coord.POST("/statements/:id/reminders", s.handleSendReminders)
 	coord.POST("/statements/:id/lead", s.handleLead) // lead.go
+
+	// API tokens, each coordinator's own (api_tokens.go).
+	coord.GET("/tokens", s.handleAPITokens)
+	coord.POST("/tokens", s.handleCreateAPIToken)
+	coord.POST("/tokens/:id/revoke", s.handleRevokeAPIToken)
 
 	// Accounts are the admins' to manage (accounts.go).
 	admin := coord.Group("/accounts", s.requireAdmin)

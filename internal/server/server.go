@@ -91,6 +91,8 @@ type Services interface {
 	signon.SignLimiter
 	signon.PrivacyService
 	signon.DeliveryService
+	signon.ChangeService
+	signon.APITokenService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error

@@ -57,6 +57,14 @@ var (
 	// ErrSignatureClosed refuses a signer's change to a signature that
 	// no longer stands, or of a statement no longer open.
 	ErrSignatureClosed = KeyedError(ECONFLICT, "my.error.closed", "This signature can no longer be changed.")
+	// ErrInvalidAPIToken refuses an API request whose token is missing,
+	// unknown, revoked, or of a disabled account, without saying which.
+	ErrInvalidAPIToken = KeyedError(EUNAUTHORIZED, "api.error.invalid_token",
+		"This request needs a valid API token: send it as Authorization: Bearer followed by the token.")
+	// ErrInvalidCursor refuses a change log cursor that no answer gave
+	// (change.go).
+	ErrInvalidCursor = KeyedError(EINVALID, "api.error.invalid_cursor",
+		"The cursor is not valid: pass the next_cursor of an earlier answer, or an empty one to start from the beginning.")
 )
 
 // Error is an error that is safe to show to the person who caused it.
