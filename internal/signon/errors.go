@@ -57,6 +57,10 @@ var (
 	// ErrSignatureClosed refuses a signer's change to a signature that
 	// no longer stands, or of a statement no longer open.
 	ErrSignatureClosed = KeyedError(ECONFLICT, "my.error.closed", "This signature can no longer be changed.")
+	// ErrInvalidCursor refuses a change log cursor that no answer gave
+	// (change.go).
+	ErrInvalidCursor = KeyedError(EINVALID, "api.error.invalid_cursor",
+		"The cursor is not valid: pass the next_cursor of an earlier answer, or an empty one to start from the beginning.")
 )
 
 // Error is an error that is safe to show to the person who caused it.
