@@ -26,10 +26,10 @@ import (
 // and fails the first failAll requests.
 type hookReceiver struct {
 	*httptest.Server
-	mu        sync.Mutex
-	received  []hookRequest
-	failAll   int // how many requests fail first, whatever their event
-	changed   chan struct{}
+	mu       sync.Mutex
+	received []hookRequest
+	failAll  int // how many requests fail first, whatever their event
+	changed  chan struct{}
 }
 
 type hookRequest struct {
@@ -380,3 +380,44 @@ func TestWebhooks_Refused(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhooks_CheckedWhenSent: an endpoint whose host pointed to the
+// internet when it was registered and points inside now (DNS
+// rebinding) is refused when Signon connects, and the log says why.
+func TestWebhooks_CheckedWhenSent(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		app := newTestApp(t, dialect)
+		app.configureJobs = func(cfg *jobs.Config) { cfg.Webhooks = webhook.Guard{AllowHTTP: true} }
+		recv := newHookReceiver(t)
+		st := app.openStatement(t, "rebound")
+		ctx := context.Background()
+		// Stored directly: through the form the address would be refused.
+		e := &signon.WebhookEndpoint{StatementID: &st.ID, URL: recv.URL, Secret: "whsec_x", Events: signon.EventStatementClosed}
+		if err := app.DB.CreateWebhookEndpoint(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := app.DB.TransitionStatement(ctx, st.ID, signon.ActionClose, nil, app.Clock.Now(), 0); err != nil {
+			t.Fatal(err)
+		}
+		app.Mail(t)
+		waitAttempts(t, app, e.ID, 1)
+		list, err := app.DB.WebhookAttempts(ctx, e.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := list[0]; a.OK || a.StatusCode != 0 || !strings.Contains(a.Error, "inside a private network") {
+			t.Errorf("attempt %+v, want refused for its address", a)
+		}
+		recv.mu.Lock()
+		defer recv.mu.Unlock()
+		if len(recv.received) != 0 {
+			t.Errorf("the endpoint was reached %d times", len(recv.received))
+		}
+		res := app.coordinator(t).get(webhookPagePath(e.ID))
+		pageHas(t, res.Body, "coord-failed", "inside a private network")
+	})
+}
+
+func webhookPagePath(id int64) string { return "/coordinate/webhooks/" + strconv.FormatInt(id, 10) }
