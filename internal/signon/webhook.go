@@ -260,9 +260,22 @@ func NewWebhookSignatory(s *Signature) *WebhookSignatory {
 	return &WebhookSignatory{
 		ID: s.ID, Status: string(s.Status), Type: string(s.SignerType), Organization: s.Organization,
 		Name: s.SignerName, Title: s.SignerTitle, City: s.City, Country: s.Country, Region: s.Region,
-		Website: s.Website, Language: s.Language, Source: string(s.Source), CreatedAt: s.CreatedAt,
-		ConfirmedAt: s.ConfirmedAt, ApprovedAt: s.ApprovedAt, RejectedAt: s.RejectedAt, WithdrawnAt: s.WithdrawnAt,
+		Website: s.Website, Language: s.Language, Source: string(s.Source), CreatedAt: WebhookTime(s.CreatedAt),
+		ConfirmedAt: webhookTimePtr(s.ConfirmedAt), ApprovedAt: webhookTimePtr(s.ApprovedAt),
+		RejectedAt: webhookTimePtr(s.RejectedAt), WithdrawnAt: webhookTimePtr(s.WithdrawnAt),
 	}
+}
+
+// WebhookTime is t as bodies give times: UTC, to the second, as the
+// rest of the API does.
+func WebhookTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+func webhookTimePtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := WebhookTime(*t)
+	return &v
 }
 
 // WebhookService keeps webhook endpoints and their delivery log.

@@ -146,7 +146,7 @@ func (db *DB) webhookBody(tx *gorm.DB, ch signon.Change, statements map[int64]*s
 	if st == nil {
 		return nil, nil
 	}
-	body := signon.WebhookBody{ID: strconv.FormatInt(ch.ID, 10), Type: string(ch.Kind), CreatedAt: ch.At.UTC(), Statement: *st}
+	body := signon.WebhookBody{ID: strconv.FormatInt(ch.ID, 10), Type: string(ch.Kind), CreatedAt: signon.WebhookTime(ch.At), Statement: *st}
 	if ch.SignatureID != nil {
 		var s signon.Signature
 		err := tx.Where("id = ?", *ch.SignatureID).Take(&s).Error
