@@ -2,9 +2,16 @@ package webhook_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,4 +89,64 @@ func TestGuard_CheckURL(t *testing.T) {
 	if _, err := (webhook.Guard{AllowHTTP: true, AllowInternal: true}).CheckURL(ctx, "http://127.0.0.1:8080/x"); err != nil {
 		t.Errorf("allowed by the admin: %v", err)
 	}
+}
+
+// verify is the receiver's check as docs/api.md gives it, word for word.
+func verify(secret, header string, body []byte, now time.Time) bool {
+	var ts, sig string
+	for _, part := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(part, "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sig = v
+		}
+	}
+	t, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || now.Sub(time.Unix(t, 0)).Abs() > 5*time.Minute {
+		return false
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "%s.", ts)
+	mac.Write(body)
+	want := hex.EncodeToString(mac.Sum(nil))
+	return hmac.Equal([]byte(want), []byte(sig))
+}
+
+// TestPost_VerifiedAsDocumented: what Post sends passes the documented
+// check with the secret, and fails it with another secret, another body
+// or an old timestamp.
+func TestPost_VerifiedAsDocumented(t *testing.T) {
+	var header http.Header
+	var body []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header, body = r.Header.Clone(), must(io.ReadAll(r.Body))
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	now := time.Now()
+	e := &signon.WebhookEndpoint{URL: srv.URL, Secret: "whsec_abc"}
+	sent := []byte(`{"id":"7","type":"statement.closed"}`)
+	code, err := webhook.Post(context.Background(), webhook.Guard{AllowHTTP: true, AllowInternal: true}.Client(), e, "7", "statement.closed", sent, now)
+	if err != nil || code != http.StatusAccepted {
+		t.Fatalf("code %d, error %v", code, err)
+	}
+	if string(body) != string(sent) || header.Get("Signon-Event") != "statement.closed" || header.Get("Signon-Delivery") != "7" {
+		t.Fatalf("received %s with %v", body, header)
+	}
+	sig := header.Get("Signon-Signature")
+	if !verify("whsec_abc", sig, body, now) {
+		t.Errorf("the documented check refuses %s", sig)
+	}
+	if verify("whsec_other", sig, body, now) || verify("whsec_abc", sig, []byte(`{}`), now) || verify("whsec_abc", sig, body, now.Add(time.Hour)) {
+		t.Errorf("the documented check accepts a wrong secret, body or time")
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
