@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"encoding/json"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/signon-coalition/signon/internal/jobs"
 	"github.com/signon-coalition/signon/internal/server"
@@ -218,9 +221,17 @@ func TestWebhooks_Flow(t *testing.T) {
 			signon.EventStatementClosed: 1, signon.EventStatementDelivered: 1, signon.EventStatementPublished: 1,
 		}
 		got := recv.waitFor(t, want)
+		eventSchema := loadAPIContract(t).schema(t, "/components/schemas/WebhookEvent")
 		for typ, list := range got {
 			for _, q := range list {
 				body := verifyHook(t, q, secret, app.Clock.Now())
+				v, err := jsonschema.UnmarshalJSON(bytes.NewReader(q.Body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := eventSchema.Validate(v); err != nil {
+					t.Errorf("%s: the body does not match the OpenAPI document's WebhookEvent: %v\n%s", typ, err, q.Body)
+				}
 				stmt, _ := body["statement"].(map[string]any)
 				if stmt["slug"] != "hooks" || stmt["url"] != "http://signon.test/s/hooks" {
 					t.Errorf("%s: statement %v", typ, stmt)
