@@ -432,3 +432,61 @@ func TestWebhooks_CheckedWhenSent(t *testing.T) {
 }
 
 func webhookPagePath(id int64) string { return "/coordinate/webhooks/" + strconv.FormatInt(id, 10) }
+
+// TestWebhooks_AllStatements: an admin's endpoint for all statements
+// receives every statement's events; coordinators cannot see it.
+func TestWebhooks_AllStatements(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		app := newTestApp(t, dialect, allowLocalHooks)
+		app.configureJobs = func(cfg *jobs.Config) { cfg.Webhooks = webhook.Guard{AllowInternal: true, AllowHTTP: true} }
+		recv := newHookReceiver(t)
+		one, two := app.openStatement(t, "first"), app.openStatement(t, "second")
+		admin := app.loginAs(t, "hooks-admin@example.org", signon.RoleAdmin)
+		res := admin.postForm("/coordinate/webhooks", urlValues("url", recv.URL, "events", signon.EventStatementClosed))
+		assertStatus(t, res, http.StatusSeeOther)
+		page, _, _ := strings.Cut(res.Header.Get("Location"), "?")
+		res = admin.get(page)
+		pageHas(t, res.Body, "All statements", recv.URL)
+		secret := secretRe.FindStringSubmatch(res.Body)[1]
+		res = admin.get("/coordinate/webhooks")
+		pageHas(t, res.Body, `href="`+page+`"`)
+
+		coord := app.coordinator(t)
+		assertStatus(t, coord.get(page), http.StatusForbidden)
+		assertStatus(t, coord.postForm(page+"/rotate", nil), http.StatusForbidden)
+
+		app.Mail(t)
+		for _, st := range []*signon.Statement{one, two} {
+			assertStatus(t, admin.postForm(coordManagePath(st.ID)+"/transition", url.Values{"action": {"close"}}), http.StatusSeeOther)
+		}
+		got := recv.waitFor(t, map[string]int{signon.EventStatementClosed: 2})
+		var slugs []string
+		for _, q := range got[signon.EventStatementClosed] {
+			stmt, _ := verifyHook(t, q, secret, app.Clock.Now())["statement"].(map[string]any)
+			slugs = append(slugs, stmt["slug"].(string))
+		}
+		if strings.Join(slugs, " ") != "first second" && strings.Join(slugs, " ") != "second first" {
+			t.Errorf("closed events of %v, want first and second", slugs)
+		}
+
+		// A new secret signs what follows.
+		assertStatus(t, admin.postForm(page+"/rotate", nil), http.StatusSeeOther)
+		res = admin.get(page)
+		rotated := secretRe.FindStringSubmatch(res.Body)[1]
+		if rotated == secret {
+			t.Fatal("the secret did not change")
+		}
+		if _, err := app.DB.TransitionStatement(context.Background(), one.ID, signon.ActionReopen, nil, app.Clock.Now(), 0); err != nil {
+			t.Fatal(err)
+		}
+		assertStatus(t, admin.postForm(coordManagePath(one.ID)+"/transition", url.Values{"action": {"close"}}), http.StatusSeeOther)
+		got = recv.waitFor(t, map[string]int{signon.EventStatementClosed: 3})
+		list := got[signon.EventStatementClosed]
+		verifyHook(t, list[len(list)-1], rotated, app.Clock.Now())
+
+		assertStatus(t, admin.postForm(page+"/delete", nil), http.StatusSeeOther)
+		assertStatus(t, admin.get(page), http.StatusNotFound)
+	})
+}
