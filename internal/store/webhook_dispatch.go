@@ -86,9 +86,8 @@ func dispatchCursor(q *gorm.DB) (signon.ChangeCursor, error) {
 }
 
 // webhookJobs makes the delivery jobs of changes: for each, the
-// endpoints of its statement or of all that want its kind and existed
-// when it happened, with its body as tx sees the statement and the
-// signature now.
+// endpoints of its statement or of all that want its kind, with its body
+// as tx sees the statement and the signature now.
 func (db *DB) webhookJobs(tx *gorm.DB, changes []signon.Change) ([]river.InsertManyParams, error) {
 	var endpoints []*signon.WebhookEndpoint
 	if err := tx.Order("id").Find(&endpoints).Error; err != nil {
@@ -97,30 +96,62 @@ func (db *DB) webhookJobs(tx *gorm.DB, changes []signon.Change) ([]river.InsertM
 	if len(endpoints) == 0 {
 		return nil, nil
 	}
-	statements := map[int64]*signon.WebhookStatement{}
-	var params []river.InsertManyParams
+	type event struct {
+		change signon.Change
+		to     []*signon.WebhookEndpoint
+	}
+	var events []event
+	var statementIDs, signatureIDs []int64
 	for _, ch := range changes {
-		kind := string(ch.Kind)
 		var to []*signon.WebhookEndpoint
 		for _, e := range endpoints {
-			if (e.StatementID == nil || *e.StatementID == ch.StatementID) && e.Wants(kind) && !dbTime(e.CreatedAt).After(ch.At) {
+			if (e.StatementID == nil || *e.StatementID == ch.StatementID) && e.Wants(string(ch.Kind)) {
 				to = append(to, e)
 			}
 		}
 		if len(to) == 0 {
 			continue
 		}
-		body, err := db.webhookBody(tx, ch, statements)
-		if err != nil {
-			return nil, err
+		events = append(events, event{ch, to})
+		statementIDs = append(statementIDs, ch.StatementID)
+		if ch.SignatureID != nil {
+			signatureIDs = append(signatureIDs, *ch.SignatureID)
 		}
-		if body == nil {
+	}
+	if len(events) == 0 {
+		return nil, nil
+	}
+	// Two reads for the whole batch, whatever its size: on SQLite the
+	// transaction holds the one writer meanwhile.
+	statements, err := webhookStatements(tx, db.publicURL, statementIDs)
+	if err != nil {
+		return nil, err
+	}
+	signatures, err := webhookSignatories(tx, signatureIDs)
+	if err != nil {
+		return nil, err
+	}
+	var params []river.InsertManyParams
+	for _, ev := range events {
+		ch := ev.change
+		st, ok := statements[ch.StatementID]
+		if !ok {
 			continue // its statement is gone
 		}
 		id := strconv.FormatInt(ch.ID, 10)
-		for _, e := range to {
+		body := signon.WebhookBody{ID: id, Type: string(ch.Kind), CreatedAt: signon.WebhookTime(ch.At), Statement: st}
+		if ch.SignatureID != nil {
+			if body.Signature = signatures[*ch.SignatureID]; body.Signature == nil {
+				body.Signature = &signon.WebhookSignatory{ID: *ch.SignatureID} // deleted since
+			}
+		}
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("store: webhook body: %w", err)
+		}
+		for _, e := range ev.to {
 			params = append(params, river.InsertManyParams{
-				Args:       DeliverWebhookArgs{EndpointID: e.ID, EventID: id, EventType: kind, Body: string(body)},
+				Args:       DeliverWebhookArgs{EndpointID: e.ID, EventID: id, EventType: string(ch.Kind), Body: string(b)},
 				InsertOpts: &river.InsertOpts{Queue: WebhookQueue, MaxAttempts: signon.WebhookMaxAttempts},
 			})
 		}
@@ -128,44 +159,37 @@ func (db *DB) webhookJobs(tx *gorm.DB, changes []signon.Change) ([]river.InsertM
 	return params, nil
 }
 
-// webhookBody is the JSON body of the event of ch, or nil when its
-// statement no longer exists.
-func (db *DB) webhookBody(tx *gorm.DB, ch signon.Change, statements map[int64]*signon.WebhookStatement) ([]byte, error) {
-	st, ok := statements[ch.StatementID]
-	if !ok {
-		s, err := statementWhere(tx, "id = ?", ch.StatementID)
-		if signon.ErrorCode(err) == signon.ENOTFOUND {
-			statements[ch.StatementID] = nil
-			return nil, nil
-		} else if err != nil {
-			return nil, err
-		}
-		st = &signon.WebhookStatement{ID: s.ID, Slug: s.Slug, Title: s.Title, Status: string(s.Status), URL: db.publicURL + "/s/" + s.Slug}
-		statements[ch.StatementID] = st
+// webhookStatements reads the statements with ids as event bodies name
+// them.
+func webhookStatements(tx *gorm.DB, publicURL string, ids []int64) (map[int64]signon.WebhookStatement, error) {
+	var list []signon.Statement
+	if err := tx.Select("id", "slug", "title", "status").Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("store: statements of webhook events: %w", err)
 	}
-	if st == nil {
-		return nil, nil
+	out := make(map[int64]signon.WebhookStatement, len(list))
+	for _, s := range list {
+		out[s.ID] = signon.WebhookStatement{ID: s.ID, Slug: s.Slug, Title: s.Title, Status: string(s.Status), URL: publicURL + "/s/" + s.Slug}
 	}
-	body := signon.WebhookBody{ID: strconv.FormatInt(ch.ID, 10), Type: string(ch.Kind), CreatedAt: signon.WebhookTime(ch.At), Statement: *st}
-	if ch.SignatureID != nil {
-		var s signon.Signature
-		err := tx.Where("id = ?", *ch.SignatureID).Take(&s).Error
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, fmt.Errorf("store: signature %d: %w", *ch.SignatureID, err)
-		}
-		if err == nil {
-			dbTimes(&s.CreatedAt)
-			dbTimePtrs(&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt)
-			body.Signature = signon.NewWebhookSignatory(&s)
-		} else {
-			body.Signature = &signon.WebhookSignatory{ID: *ch.SignatureID}
-		}
+	return out, nil
+}
+
+// webhookSignatories reads the signatures with ids as event bodies show
+// them.
+func webhookSignatories(tx *gorm.DB, ids []int64) (map[int64]*signon.WebhookSignatory, error) {
+	out := map[int64]*signon.WebhookSignatory{}
+	if len(ids) == 0 {
+		return out, nil
 	}
-	b, err := json.Marshal(body)
-	if err != nil {
-		return nil, fmt.Errorf("store: webhook body: %w", err)
+	var list []*signon.Signature
+	if err := tx.Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("store: signatures of webhook events: %w", err)
 	}
-	return b, nil
+	for _, s := range list {
+		dbTimes(&s.CreatedAt)
+		dbTimePtrs(&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt)
+		out[s.ID] = signon.NewWebhookSignatory(s)
+	}
+	return out, nil
 }
 
 // DispatchWebhooksEvery dispatches webhooks every interval until ctx
