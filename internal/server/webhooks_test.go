@@ -267,7 +267,7 @@ func TestWebhooks_Flow(t *testing.T) {
 		waitAttempts(t, app, endpointID, sent)
 		res := coord.get(page)
 		assertStatus(t, res, http.StatusOK)
-		pageHas(t, res.Body, `<span class="coord-badge">delivered</span> 204`, "statement.published")
+		pageHas(t, res.Body, `<span class="coord-badge coord-ok">delivered</span> 204`, "statement.published")
 		assertTranslated(t, res.Body)
 	})
 }
@@ -319,7 +319,7 @@ func TestWebhooks_Retries(t *testing.T) {
 			ok, failed := map[string]string{"en": "delivered", "es": "entregado"}[lang], map[string]string{"en": "failed", "es": "falló"}[lang]
 			// Newest first: the success, then the two failures.
 			pageHas(t, text,
-				`<td>3</td>`+"\n    "+`<td><span class="coord-badge">`+ok+`</span> 204</td>`,
+				`<td>3</td>`+"\n    "+`<td><span class="coord-badge coord-ok">`+ok+`</span> 204</td>`,
 				`<td>2</td>`+"\n    "+`<td><span class="coord-badge coord-failed">`+failed+`</span> 500 answered 500</td>`,
 				`<td>1</td>`+"\n    "+`<td><span class="coord-badge coord-failed">`+failed+`</span> 500 answered 500</td>`,
 				"statement.closed")
