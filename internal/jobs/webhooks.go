@@ -61,11 +61,10 @@ func (w *deliverWebhook) Work(ctx context.Context, job *river.Job[store.DeliverW
 		EndpointID: e.ID, EventID: args.EventID, EventType: args.EventType, Attempt: job.Attempt,
 		StatusCode: code, OK: postErr == nil && code >= 200 && code < 300, At: at,
 	}
-	switch {
-	case postErr != nil:
+	// A refusal is its status code, which the page words in the
+	// reader's language; Error is what prevented an answer.
+	if postErr != nil {
 		a.Error = postErr.Error()
-	case !a.OK:
-		a.Error = fmt.Sprintf("answered %d", code)
 	}
 	if err := w.db.RecordWebhookAttempt(ctx, a); err != nil {
 		if a.OK {
@@ -74,10 +73,18 @@ func (w *deliverWebhook) Work(ctx context.Context, job *river.Job[store.DeliverW
 			w.log.WarnContext(ctx, "webhook delivered but not recorded", "endpoint_id", e.ID, "event_id", args.EventID, "error", err)
 			return nil
 		}
-		return fmt.Errorf("jobs: webhook %s to endpoint %d: %s; recording it: %w", args.EventID, e.ID, a.Error, err)
+		return fmt.Errorf("jobs: webhook %s to endpoint %d: %s; recording it: %w", args.EventID, e.ID, attemptOutcome(a), err)
 	}
 	if !a.OK {
-		return fmt.Errorf("jobs: webhook %s to endpoint %d: %s", args.EventID, e.ID, a.Error)
+		return fmt.Errorf("jobs: webhook %s to endpoint %d: %s", args.EventID, e.ID, attemptOutcome(a))
 	}
 	return nil
+}
+
+// attemptOutcome says in a line why an attempt failed, for River's log.
+func attemptOutcome(a *signon.WebhookAttempt) string {
+	if a.Error != "" {
+		return a.Error
+	}
+	return fmt.Sprintf("answered %d", a.StatusCode)
 }

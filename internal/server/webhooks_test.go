@@ -317,11 +317,12 @@ func TestWebhooks_Retries(t *testing.T) {
 			assertStatus(t, res, http.StatusOK)
 			text := html.UnescapeString(res.Body)
 			ok, failed := map[string]string{"en": "delivered", "es": "entregado"}[lang], map[string]string{"en": "failed", "es": "falló"}[lang]
+			answered := map[string]string{"en": "answered 500", "es": "respondió 500"}[lang]
 			// Newest first: the success, then the two failures.
 			pageHas(t, text,
 				`<td>3</td>`+"\n    "+`<td><span class="coord-badge coord-ok">`+ok+`</span> 204</td>`,
-				`<td>2</td>`+"\n    "+`<td><span class="coord-badge coord-failed">`+failed+`</span> 500 answered 500</td>`,
-				`<td>1</td>`+"\n    "+`<td><span class="coord-badge coord-failed">`+failed+`</span> 500 answered 500</td>`,
+				`<td>2</td>`+"\n    "+`<td><span class="coord-badge coord-failed">`+failed+`</span> `+answered+`</td>`,
+				`<td>1</td>`+"\n    "+`<td><span class="coord-badge coord-failed">`+failed+`</span> `+answered+`</td>`,
 				"statement.closed")
 			assertTranslated(t, res.Body)
 		}
