@@ -14,6 +14,7 @@ import (
 
 	"github.com/signon-coalition/signon/internal/mail"
 	"github.com/signon-coalition/signon/internal/printed"
+	"github.com/signon-coalition/signon/internal/webhook"
 )
 
 // envVar documents one environment variable. The help text, the README's
@@ -40,6 +41,8 @@ var envVars = []envVar{
 	{"SIGNON_MAIL_FROM", "", "From address of the emails, such as \"Migrant Network <letters@example.org>\"; required with SIGNON_SMTP_URL."},
 	{"SIGNON_METRICS_ADDR", "", "Address of a second listener serving only the Prometheus metrics at /metrics, such as 127.0.0.1:9090; keep it off the public network."},
 	{"SIGNON_METRICS_TOKEN", "", "Serves /metrics on the main address too, to requests with \"Authorization: Bearer <token>\" (on the metrics listener as well, if both are set). With neither variable set, no metrics are served."},
+	{"SIGNON_WEBHOOKS_ALLOW_PRIVATE", "0", "1 lets webhook endpoints be on loopback, private, link-local and other internal addresses (for local testing, or a receiver next to Signon); 0 refuses them when registered and again at every connection."},
+	{"SIGNON_WEBHOOKS_ALLOW_HTTP", "0", "1 lets webhook endpoints use http:// instead of https:// (for local testing)."},
 	{"SIGNON_ADMIN_PASSWORD", "", "Password for 'signon admin create'; when unset it is asked for on the terminal."},
 }
 
@@ -66,6 +69,7 @@ type config struct {
 	MailFrom       string
 	MetricsAddr    string
 	MetricsToken   string
+	Webhooks       webhook.Guard
 }
 
 // loadConfig reads the configuration from getenv. Every bad value is
@@ -156,6 +160,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if cfg.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
 			bad("SIGNON_METRICS_ADDR", "%q is not an address such as 127.0.0.1:9090", cfg.MetricsAddr)
+		}
+	}
+
+	for _, v := range []struct {
+		name string
+		to   *bool
+	}{{"SIGNON_WEBHOOKS_ALLOW_PRIVATE", &cfg.Webhooks.AllowInternal}, {"SIGNON_WEBHOOKS_ALLOW_HTTP", &cfg.Webhooks.AllowHTTP}} {
+		switch s := env(v.name, "0"); s {
+		case "0":
+		case "1":
+			*v.to = true
+		default:
+			bad(v.name, "%q is neither 0 nor 1", s)
 		}
 	}
 

@@ -81,6 +81,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Logger:         log,
 		Metrics:        m,
 		MetricsToken:   cfg.MetricsToken,
+		Webhooks:       cfg.Webhooks,
 	}, db)
 	if err != nil {
 		return err
@@ -94,10 +95,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	// Closed after the jobs have stopped (defers run last first).
 	defer sender.Close()
+	if cfg.Webhooks.AllowInternal {
+		log.Warn("webhook endpoints may be on internal addresses (SIGNON_WEBHOOKS_ALLOW_PRIVATE=1): coordinators can make Signon post to this machine's network")
+	}
 	if cfg.SMTPURL == "" {
 		log.Warn("no SMTP server configured (SIGNON_SMTP_URL): emails are kept on the outbox page, not sent; the log names each one")
 	}
-	runner, err := jobs.Start(context.WithoutCancel(ctx), db, jobs.Config{Sender: sender, Logger: log, Metrics: m})
+	runner, err := jobs.Start(context.WithoutCancel(ctx), db, jobs.Config{Sender: sender, Logger: log, Metrics: m, Webhooks: cfg.Webhooks})
 	if err != nil {
 		return err
 	}

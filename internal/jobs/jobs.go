@@ -22,6 +22,7 @@ import (
 	"github.com/signon-coalition/signon/internal/metrics"
 	"github.com/signon-coalition/signon/internal/signon"
 	"github.com/signon-coalition/signon/internal/store"
+	"github.com/signon-coalition/signon/internal/webhook"
 )
 
 // Config is how the jobs run.
@@ -49,6 +50,12 @@ type Config struct {
 	Now func() time.Time
 	// Metrics counts jobs and email errors (metrics.go); nil counts none.
 	Metrics *metrics.Metrics
+	// Webhooks is the rule on webhook endpoints' addresses, checked
+	// again at every connection.
+	Webhooks webhook.Guard
+	// WebhookRetry is the wait after a webhook's failed attempt (from 1);
+	// nil means signon.WebhookRetryDelay.
+	WebhookRetry func(attempt int) time.Duration
 }
 
 const (
@@ -80,7 +87,9 @@ const (
 
 // Runner runs the workers until Stop.
 type Runner struct {
-	client *river.Client[*sql.Tx]
+	client       *river.Client[*sql.Tx]
+	stopDispatch context.CancelFunc
+	dispatched   chan struct{}
 }
 
 // Start starts the workers on db.
@@ -118,10 +127,15 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	river.AddWorker(workers, &closePastDeadline{db: db, now: cfg.Now})
 	river.AddWorker(workers, &cleanUp{db: db, now: cfg.Now})
 	river.AddWorker(workers, &eraseRetention{db: db, now: cfg.Now, log: log})
+	if cfg.WebhookRetry == nil {
+		cfg.WebhookRetry = signon.WebhookRetryDelay
+	}
+	river.AddWorker(workers, &deliverWebhook{db: db, client: cfg.Webhooks.Client(), retry: cfg.WebhookRetry, now: cfg.Now, log: log})
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 4},
 			store.EmailQueue:   {MaxWorkers: cfg.EmailWorkers},
+			store.WebhookQueue: {MaxWorkers: DefaultWebhookWorkers},
 		},
 		Workers:           workers,
 		FetchPollInterval: cfg.PollInterval,
@@ -150,12 +164,23 @@ func Start(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("jobs: start: %w", err)
 	}
-	return &Runner{client: client}, nil
+	// The change log is turned into webhook deliveries as often as jobs
+	// are fetched (store.DispatchWebhooks); every instance runs a
+	// dispatcher, and on PostgreSQL they take turns.
+	dispatchCtx, stopDispatch := context.WithCancel(ctx)
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		db.DispatchWebhooksEvery(dispatchCtx, cfg.PollInterval, log)
+	}()
+	return &Runner{client: client, stopDispatch: stopDispatch, dispatched: dispatched}, nil
 }
 
 // Stop lets jobs in progress finish, until ctx ends; what has not
 // finished by then is cancelled and runs again after a restart.
 func (r *Runner) Stop(ctx context.Context) error {
+	r.stopDispatch()
+	<-r.dispatched
 	err := r.client.Stop(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return r.client.StopAndCancel(context.Background())

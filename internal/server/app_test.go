@@ -35,6 +35,9 @@ type testApp struct {
 
 	mailOnce sync.Once
 	mailbox  *mailtest.Server
+	// configureJobs, if set, adjusts the jobs' configuration when Mail
+	// starts them.
+	configureJobs func(*jobs.Config)
 }
 
 // Mail starts, on first use, an SMTP server and the background jobs
@@ -48,9 +51,13 @@ func (a *testApp) Mail(t testing.TB) *mailtest.Server {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := jobs.Start(context.Background(), a.DB, jobs.Config{
+		cfg := jobs.Config{
 			Sender: sender, Logger: slog.New(slog.DiscardHandler), PollInterval: 50 * time.Millisecond, Now: a.Clock.Now,
-		})
+		}
+		if a.configureJobs != nil {
+			a.configureJobs(&cfg)
+		}
+		r, err := jobs.Start(context.Background(), a.DB, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

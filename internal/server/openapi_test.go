@@ -49,6 +49,7 @@ type oaDocument struct {
 	Servers           []oaServer             `json:"servers"`
 	Tags              []oaTag                `json:"tags"`
 	Paths             map[string]*oaPathItem `json:"paths"`
+	Webhooks          map[string]*oaPathItem `json:"webhooks"`
 	Components        oaComponents           `json:"components"`
 }
 
@@ -568,6 +569,32 @@ func TestOpenAPI_Document(t *testing.T) {
 			for _, name := range names {
 				if ref := "#/components/" + kind + "/" + pointerToken(name); !refs[ref] {
 					t.Errorf("%s is never used", ref)
+				}
+			}
+		}
+	})
+
+	t.Run("Webhooks", func(t *testing.T) {
+		tags := map[string]bool{}
+		for _, tag := range doc.Tags {
+			tags[tag.Name] = true
+		}
+		if len(doc.Webhooks) == 0 {
+			t.Fatal("no webhooks documented")
+		}
+		for name, item := range doc.Webhooks {
+			ops := item.operations()
+			if len(ops) != 1 || ops[http.MethodPost] == nil {
+				t.Errorf("webhook %s: want one POST", name)
+				continue
+			}
+			op := ops[http.MethodPost]
+			if op.OperationID == "" || op.Summary == "" || op.RequestBody == nil {
+				t.Errorf("webhook %s needs an operationId, a summary and a request body", name)
+			}
+			for _, tag := range op.Tags {
+				if !tags[tag] {
+					t.Errorf("webhook %s has tag %q, which is not declared", name, tag)
 				}
 			}
 		}

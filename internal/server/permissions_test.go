@@ -29,6 +29,9 @@ const (
 	// eraseSuffix ends the paths of erasures of personal data, which
 	// only admins may make either (privacy.go).
 	eraseSuffix = "/erase"
+	// webhooksForAllPath lists and registers the webhook endpoints of all
+	// statements, which only admins may (webhooks.go).
+	webhooksForAllPath = "/coordinate/webhooks"
 )
 
 // adminOnly reports whether path is an admins' route, and the refusal
@@ -39,6 +42,8 @@ func adminOnly(path string) (bool, string) {
 		return true, "Only administrators can manage accounts."
 	case under(path, coordinatorPrefix) && strings.HasSuffix(path, eraseSuffix):
 		return true, "Only administrators can erase personal data."
+	case path == webhooksForAllPath:
+		return true, "Only administrators can manage the webhooks of all statements."
 	}
 	return false, ""
 }
@@ -55,6 +60,8 @@ var adminRoutes = []string{
 	"POST /coordinate/accounts/:id/enable",
 	"GET /coordinate/statements/:id/signatures/:sid/erase",
 	"POST /coordinate/statements/:id/signatures/:sid/erase",
+	"GET /coordinate/webhooks",
+	"POST /coordinate/webhooks",
 }
 
 func under(path, prefix string) bool {
@@ -65,7 +72,7 @@ func under(path, prefix string) bool {
 // on, so every path parameter names something that exists and a 404
 // cannot pass for a refusal.
 type permissionFixture struct {
-	statement, signature, other, email, account, member int64
+	statement, signature, other, email, account, member, webhook int64
 }
 
 func newPermissionFixture(t *testing.T, app *testApp) permissionFixture {
@@ -95,8 +102,12 @@ func newPermissionFixture(t *testing.T, app *testApp) permissionFixture {
 	if err := app.DB.InviteAccount(ctx, inv, inviteEmail, 0); err != nil {
 		t.Fatal(err)
 	}
+	hook := &signon.WebhookEndpoint{StatementID: &st.ID, URL: "https://hooks.example.org/signon", Secret: "whsec_test", Events: signon.EventSignatureCreated}
+	if err := app.DB.CreateWebhookEndpoint(ctx, hook); err != nil {
+		t.Fatal(err)
+	}
 	return permissionFixture{statement: st.ID, signature: sig.ID, other: other.ID, email: email.ID,
-		account: accountID(t, app, "target@example.org"), member: member.ID}
+		account: accountID(t, app, "target@example.org"), member: member.ID, webhook: hook.ID}
 }
 
 // param is the value of the path parameter name in path. A parameter
@@ -108,6 +119,8 @@ func (f permissionFixture) param(path, name string) string {
 	switch {
 	case name == "sid":
 		id = f.signature
+	case name == "wid":
+		id = f.webhook
 	case name == "id" && under(path, "/coordinate/outbox"):
 		id = f.email
 	case name == "id" && under(path, adminPrefix):

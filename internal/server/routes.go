@@ -121,6 +121,14 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.POST("/statements/:id/deliveries", s.handleHandDelivery)
 	coord.POST("/statements/:id/deliveries/email", s.handleEmailDelivery)
 	coord.POST("/statements/:id/deliveries/emails/:eid/retry", s.handleRetryDeliveryEmail)
+	// Outgoing webhooks (webhooks.go): a statement's, or all statements' for admins.
+	coord.GET("/statements/:id/webhooks", s.handleStatementWebhooks)
+	coord.POST("/statements/:id/webhooks", s.handleCreateStatementWebhook)
+	coord.GET("/webhooks", s.handleAllWebhooks, requireWebhookAdmin)
+	coord.POST("/webhooks", s.handleCreateWebhook, requireWebhookAdmin)
+	coord.GET("/webhooks/:wid", s.handleWebhook)
+	coord.POST("/webhooks/:wid/rotate", s.handleRotateWebhookSecret)
+	coord.POST("/webhooks/:wid/delete", s.handleDeleteWebhook)
 
 	// The roster, its import, and each statement's members and invitations.
 	coord.GET("/members", s.handleRoster)

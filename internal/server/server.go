@@ -20,6 +20,7 @@ import (
 	"github.com/signon-coalition/signon/internal/metrics"
 	"github.com/signon-coalition/signon/internal/printed"
 	"github.com/signon-coalition/signon/internal/signon"
+	"github.com/signon-coalition/signon/internal/webhook"
 	"github.com/signon-coalition/signon/web"
 )
 
@@ -72,6 +73,9 @@ type Config struct {
 	// PasswordWait is how long a login waits for a turn at hashing
 	// before it is answered 429; 0 means two seconds.
 	PasswordWait time.Duration
+	// Webhooks is the rule on the addresses webhook endpoints may have
+	// (webhook.Guard): https and public unless an admin allows more.
+	Webhooks webhook.Guard
 }
 
 // Services is the storage the server runs on (the store package's DB).
@@ -93,6 +97,7 @@ type Services interface {
 	signon.DeliveryService
 	signon.ChangeService
 	signon.APITokenService
+	signon.WebhookService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error

@@ -191,6 +191,12 @@ func (p Problem) Message() string {
 		return "Use only letters, numbers, spaces and punctuation."
 	case ProblemSameLanguage:
 		return "Choose a language other than the statement's own."
+	case ProblemWebhookScheme:
+		return "Use an address starting with https://."
+	case ProblemWebhookInternal:
+		return "This address points inside a private network (loopback, private, link-local or similar); use a public address."
+	case ProblemWebhookUnresolved:
+		return "This address's host name could not be found."
 	case ProblemRetentionMonths:
 		return fmt.Sprintf("Enter a whole number of months from 0 to %d; 0 or empty keeps the default of %d months.", p.Limit, DefaultRetentionMonths)
 	}
