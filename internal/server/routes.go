@@ -133,6 +133,10 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.POST("/statements/:id/invitations", s.handleSendInvitations)
 	coord.POST("/statements/:id/reminders", s.handleSendReminders)
 	coord.POST("/statements/:id/lead", s.handleLead) // lead.go
+	// The blocklist, the installation's (blocklist.go).
+	coord.GET("/blocklist", s.handleBlocklist)
+	coord.POST("/blocklist", s.handleAddBlockEntry)
+	coord.POST("/blocklist/:id/delete", s.handleRemoveBlockEntry)
 
 	// Accounts are the admins' to manage (accounts.go).
 	admin := coord.Group("/accounts", s.requireAdmin)

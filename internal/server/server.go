@@ -91,6 +91,7 @@ type Services interface {
 	signon.SignLimiter
 	signon.PrivacyService
 	signon.DeliveryService
+	signon.BlocklistService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error
