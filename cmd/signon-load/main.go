@@ -326,12 +326,13 @@ func do(ctx context.Context, client *http.Client, opt options, j job, runID, seq
 	var err error
 	switch j.kind {
 	case "sign":
-		body, _ := json.Marshal(map[string]string{
+		body, _ := json.Marshal(map[string]any{
 			"organization": fmt.Sprintf("Load Test Organization %d-%d", runID, seq),
 			"signer_name":  "Load Tester",
 			"email":        fmt.Sprintf("load-%d-%d@example.org", runID, seq),
 			"country":      "US",
 			"region":       regions[int(seq)%len(regions)],
+			"authorized":   true,
 		})
 		req, err = http.NewRequestWithContext(ctx, http.MethodPost,
 			opt.base.JoinPath("api/v1/statements", opt.slug, "signatures").String(), bytes.NewReader(body))

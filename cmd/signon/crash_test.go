@@ -106,9 +106,10 @@ func TestCrash_PendingEmails(t *testing.T) {
 
 		const n = 12
 		for i := range n {
-			body, _ := json.Marshal(map[string]string{
+			body, _ := json.Marshal(map[string]any{
 				"organization": fmt.Sprintf("Organización %02d", i), "signer_name": "Rosa Pérez",
 				"email": fmt.Sprintf("org%02d@example.org", i), "country": "US", "region": "US-TX", "language": "es",
+				"authorized": true,
 			})
 			res, err := http.Post(app.URL+"/api/v1/statements/summit-letter/signatures", "application/json", bytes.NewReader(body))
 			if err != nil {

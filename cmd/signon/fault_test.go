@@ -197,9 +197,9 @@ func TestFaults_SurgeThroughCrashAndDatabaseRestart(t *testing.T) {
 }
 
 func signatureJSON(org, email string) string {
-	b, _ := json.Marshal(map[string]string{
+	b, _ := json.Marshal(map[string]any{
 		"organization": org, "signer_name": "Rosa Pérez", "email": email,
-		"country": "MX", "region": "MX-CHH", "language": "es",
+		"country": "MX", "region": "MX-CHH", "language": "es", "authorized": true,
 	})
 	return string(b)
 }

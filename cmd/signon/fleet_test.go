@@ -206,9 +206,9 @@ func startTogether(t *testing.T, e env, n int) []*runningServer {
 // the status.
 func signAPI(t *testing.T, base, slug, org, email string) int {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{
+	body, _ := json.Marshal(map[string]any{
 		"organization": org, "signer_name": "Rosa Pérez", "email": email,
-		"country": "US", "region": "US-TX", "language": "es",
+		"country": "US", "region": "US-TX", "language": "es", "authorized": true,
 	})
 	res, err := http.Post(base+"/api/v1/statements/"+slug+"/signatures", "application/json", bytes.NewReader(body))
 	if err != nil {

@@ -368,7 +368,10 @@ type signatureRequest struct {
 	Website      string `json:"website"`
 	SignerType   string `json:"signer_type"`
 	Language     string `json:"language"`
-	Fax          string `json:"fax"` // the form's honeypot, for clients that copy it
+	// Authorized affirms the signer may sign for the organization; an
+	// organization's signature needs it (authority.go).
+	Authorized bool   `json:"authorized"`
+	Fax        string `json:"fax"` // the form's honeypot, for clients that copy it
 }
 
 func (r signatureRequest) input() signon.SignatureInput {
@@ -383,6 +386,7 @@ func (r signatureRequest) input() signon.SignatureInput {
 		Region:       r.Region,
 		Website:      r.Website,
 		Language:     r.Language,
+		Authorized:   r.Authorized,
 	}
 }
 

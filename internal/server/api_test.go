@@ -354,6 +354,7 @@ func pubSignJSON(kv ...any) string {
 		"organization": "Casa de la Raza", "signer_name": "Ana Torres", "signer_title": "Director",
 		"email": "ana@casadelaraza.example.org", "city": "El Paso", "country": "US", "region": "US-TX",
 		"website": "https://casadelaraza.example.org", "signer_type": "organization", "language": "es",
+		"authorized": true,
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
 		if kv[i+1] == nil {
@@ -413,7 +414,7 @@ func TestAPI_Sign(t *testing.T) {
 			code        string
 			fields      []string
 		}{
-			{"Empty", "application/json", `{}`, 422, "invalid", []string{"organization", "signer_name", "email", "region"}},
+			{"Empty", "application/json", `{}`, 422, "invalid", []string{"authorized", "organization", "signer_name", "email", "region"}},
 			{"MissingOrganization", "application/json", pubSignJSON("organization", nil), 422, "invalid", []string{"organization"}},
 			{"UnknownRegion", "application/json", pubSignJSON("region", "US-ZZ"), 422, "invalid", []string{"region"}},
 			{"RegionOfAnotherCountry", "application/json", pubSignJSON("country", "CA", "region", "US-TX"), 422, "invalid", []string{"region"}},

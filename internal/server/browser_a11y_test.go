@@ -163,6 +163,8 @@ func TestBrowser_SignWithKeyboard(t *testing.T) {
 	if region != "US-TX" {
 		t.Fatalf("typing Texas on the state list chose %q", region)
 	}
+	tabTo("authorized")
+	run(t, tab, "check the affirmation with Space", chromedp.KeyEvent(" "))
 	tabTo("BUTTON")
 	run(t, tab, "send with Enter", chromedp.KeyEvent(kb.Enter), waitForURL(regexp.MustCompile(`/my/[^?]+\?signed=1$`)))
 	screenshot(t, tab, "signed-by-keyboard")
@@ -253,6 +255,7 @@ func TestBrowser_AccessibleSignerAndCoordinatorPages(t *testing.T) {
 				chromedp.Navigate(app.URL+"/s/confirm-letter?lang="+lang),
 				fill(map[string]string{"organization": "Red Fronteriza " + lang, "signer_name": "Marta Ruiz", "email": address, "city": "Tucson"}),
 				choose(`select[name="region"]`, "US-AZ"),
+				chromedp.Click(`#authorized`, chromedp.ByQuery), // the affirmation of authority
 				chromedp.Click(`form[action$="/sign"] button[type="submit"]`, chromedp.ByQuery),
 				waitForURL(regexp.MustCompile(`signed=unconfirmed`)),
 				chromedp.WaitVisible(`form[action="/confirm/resend"]`, chromedp.ByQuery),

@@ -109,6 +109,7 @@ func TestBrowser_Bilingual(t *testing.T) {
 			fill(map[string]string{"organization": "Casa de la Raza", "signer_name": "Ana López",
 				"email": "ana@casadelaraza.example.org", "city": "El Paso"}),
 			choose(`select[name="region"]`, "US-TX"),
+			chromedp.Click(`#authorized`, chromedp.ByQuery), // the affirmation of authority
 			chromedp.Click(`form.sign-form button[type="submit"]`, chromedp.ByQuery),
 			// Counted at once: the thank-you is the signer's own page.
 			waitForURL(regexp.MustCompile(`/my/[^?]+\?signed=1$`)),

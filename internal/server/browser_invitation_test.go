@@ -50,6 +50,7 @@ func TestBrowser_InvitationSignsInOneClick(t *testing.T) {
 			}
 		}
 		run(t, member, "sign",
+			chromedp.Click(`#authorized`, chromedp.ByQuery), // the affirmation of authority
 			chromedp.Click(`form[action$="/sign"] button[type="submit"]`, chromedp.ByQuery),
 			waitForURL(regexp.MustCompile(`/my/[^?]+\?signed=1$`)),
 			chromedp.WaitVisible(`#signed`, chromedp.ByQuery),

@@ -23,6 +23,7 @@ func TestBrowser_ConfirmByEmail(t *testing.T) {
 		fill(map[string]string{"organization": "Red Fronteriza", "signer_name": "Marta Ruiz",
 			"email": "marta@redfronteriza.example.org", "city": "Tucson"}),
 		choose(`select[name="region"]`, "US-AZ"),
+		chromedp.Click(`#authorized`, chromedp.ByQuery), // the affirmation of authority
 		chromedp.Click(`form[action$="/sign"] button[type="submit"]`, chromedp.ByQuery),
 		waitForURL(regexp.MustCompile(`signed=unconfirmed`)),
 		chromedp.WaitVisible(`form[action="/confirm/resend"]`, chromedp.ByQuery),

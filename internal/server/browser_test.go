@@ -123,6 +123,7 @@ func TestBrowser_CoalitionFlow(t *testing.T) {
 			fill(map[string]string{"organization": "Casa de la Raza", "signer_name": "Ana López",
 				"signer_title": "Director", "email": "not-an-email", "city": "El Paso"}),
 			choose(`select[name="region"]`, "US-TX"),
+			chromedp.Click(`#authorized`, chromedp.ByQuery), // the affirmation of authority
 			chromedp.Click(`form[action$="/sign"] button[type="submit"]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`[name="email"][aria-invalid="true"]`, chromedp.ByQuery),
 		)

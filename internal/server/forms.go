@@ -24,6 +24,9 @@ type signatureForm struct {
 	CountryOther string `form:"country_other"`
 	Region       string `form:"region"`
 	Website      string `form:"website"`
+	// Authorized is the affirmation of authority to sign for the
+	// organization, a checkbox.
+	Authorized bool `form:"authorized"`
 	// Invitation is the token of a member's invitation link
 	// (invitations.go), carried by the form the link opens.
 	Invitation string `form:"invitation"`
@@ -55,6 +58,7 @@ func (f signatureForm) input(lang string) signon.SignatureInput {
 		Region:       f.Region,
 		Website:      f.Website,
 		Language:     lang,
+		Authorized:   f.Authorized,
 	}
 }
 
@@ -122,6 +126,7 @@ var signatureFields = []signatureField{
 	{Name: "country", LabelKey: "public.field.country", Required: true},
 	{Name: "region", LabelKey: "public.field.region", HintKey: "public.field.region_hint"},
 	{Name: "website", Type: "url", Autocomplete: "url", InputMode: "url", LabelKey: "public.field.website", HintKey: "public.field.website_hint", MaxLength: signon.MaxWebsite},
+	{Name: "authorized", Type: "checkbox", LabelKey: affirmationKey, Required: true},
 }
 
 func lookupSignatureField(name string) (signatureField, bool) {

@@ -22,7 +22,7 @@ import (
 // refused field by field, or accepted within every limit.
 func FuzzSignatureRequest(f *testing.F) {
 	for _, s := range []string{
-		`{"organization":"Casa de la Raza","signer_name":"Ana","email":"ana@example.org","country":"US","region":"US-TX"}`,
+		`{"organization":"Casa de la Raza","signer_name":"Ana","email":"ana@example.org","country":"US","region":"US-TX","authorized":true}`,
 		`{"signer_type":"individual","signer_name":"Ana","email":"Ana@Example.org","country":"MX","region":"MX-JAL","language":"es"}`,
 		`{"organization":"Casa\u0000","signer_name":"Ana","email":"ana@example.org","country":"US","region":"US-NY"}`,
 		`{"organization":"Casa","signer_name":"Ana","email":"ana@example.org","fax":"x"}`,

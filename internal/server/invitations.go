@@ -322,6 +322,6 @@ func (s *Server) applyMembership(c echo.Context, st *signon.Statement, token str
 		now := s.now()
 		sig.ConfirmedAt = &now
 	}
-	sig.Status = signon.InitialStatus(st, true, confirmed)
+	sig.Status = signon.InitialStatus(st, true, confirmed, sig.Flags)
 	return nil
 }

@@ -54,6 +54,7 @@ func signFormValues(t *testing.T, body string) url.Values {
 	}
 	v.Set("country", selectedValue(body, "country"))
 	v.Set("region", selectedValue(body, "region"))
+	v.Set("authorized", "true") // the signer checks the affirmation
 	return v
 }
 
@@ -167,7 +168,7 @@ func TestInvitations(t *testing.T) {
 		// Someone typing a member's name on the public form is linked to
 		// the member but treated as anyone: waits for review.
 		res = app.client(t).postForm("/s/letter/sign", url.Values{"organization": {"BORDER NETWORK"}, "signer_name": {"Someone"},
-			"email": {"someone@example.org"}, "country": {"US"}, "region": {"US-TX"}})
+			"email": {"someone@example.org"}, "country": {"US"}, "region": {"US-TX"}, "authorized": {"true"}})
 		if res.Status != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "signed=pending") {
 			t.Fatalf("public signature with a member's name: %d %s", res.Status, res.Header.Get("Location"))
 		}

@@ -883,7 +883,7 @@ func TestOpenAPI_Responses(t *testing.T) {
 			{"SignOutsideNorthAmerica", "POST", "/statements/the-letter/signatures", jsonType,
 				sign("organization", "Grupo Guatemala", "email", "gt@example.org", "country", "gt", "region", nil, "website", "gt.example.org"), 201},
 			{"SignMinimal", "POST", "/statements/the-letter/signatures", jsonType,
-				`{"organization": "Minimal", "signer_name": "Min", "email": "min@example.org", "region": "US-CA"}`, 201},
+				`{"organization": "Minimal", "signer_name": "Min", "email": "min@example.org", "region": "US-CA", "authorized": true}`, 201},
 			{"SignPending", "POST", "/statements/reviewed/signatures", "application/json; charset=utf-8", sign(), 201},
 			{"Malformed", "POST", "/statements/the-letter/signatures", jsonType, `{"organization": "Casa`, 400},
 			{"UnknownField", "POST", "/statements/the-letter/signatures", jsonType, sign("status", "approved"), 400},
@@ -894,6 +894,8 @@ func TestOpenAPI_Responses(t *testing.T) {
 			{"TooLarge", "POST", "/statements/the-letter/signatures", jsonType, sign("city", strings.Repeat("x", 70<<10)), 413},
 			{"NotJSON", "POST", "/statements/the-letter/signatures", "text/plain", sign(), 415},
 			{"Empty", "POST", "/statements/the-letter/signatures", jsonType, `{}`, 422},
+			{"MissingAuthority", "POST", "/statements/the-letter/signatures", jsonType, sign("authorized", nil), 422},
+			{"AuthorityDenied", "POST", "/statements/the-letter/signatures", jsonType, sign("authorized", false), 422},
 			{"InvalidFields", "POST", "/statements/the-letter/signatures", jsonType, sign("email", "ana@", "country", "CA", "website", "ftp://x.org"), 422},
 		}
 		c := app.client(t)

@@ -235,6 +235,9 @@ func (p *statementPage) Field(name string) signInput {
 		f.Required = false
 		f.Hint = p.T("public.field.organization_hint_individual")
 	}
+	if name == "authorized" && p.St.AllowIndividuals {
+		f.Hint = p.T("public.field.authorized_hint_individual")
+	}
 	return f
 }
 

@@ -26,6 +26,7 @@ func pubSignValues(kv ...string) url.Values {
 		"country":      {"US"},
 		"region":       {"US-TX"},
 		"website":      {"https://casadelaraza.example.org"},
+		"authorized":   {"true"},
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
 		v.Set(kv[i], kv[i+1])

@@ -34,11 +34,13 @@ func signatureURL(id, sid int64) string {
 }
 
 // reviewFilter is what the queue lists: a status ("all" for every one,
-// pending when not given), a region or country, members or not, a name.
+// pending when not given), a region or country, members or not, a flag
+// (or any), a name.
 type reviewFilter struct {
 	Status string
 	Region string
 	Member string // "yes", "no" or "" for both
+	Flag   string // a signon.Flag, signon.FlagAny, or "" for flagged or not
 	Q      string
 	Page   int
 }
@@ -59,6 +61,9 @@ func readReviewFilter(get func(string) string) reviewFilter {
 	if m := get("member"); m == "yes" || m == "no" {
 		f.Member = m
 	}
+	if fl := signon.Flag(get("flag")); fl == signon.FlagAny || signon.ValidFlag(fl) {
+		f.Flag = string(fl)
+	}
 	if utf8.RuneCountInString(f.Q) > maxReviewQuery {
 		f.Q = string([]rune(f.Q)[:maxReviewQuery])
 	}
@@ -70,7 +75,7 @@ func readReviewFilter(get func(string) string) reviewFilter {
 // values is the filter as query parameters, on page n.
 func (f reviewFilter) values(n int) url.Values {
 	v := url.Values{"status": {f.Status}}
-	for k, s := range map[string]string{"region": f.Region, "member": f.Member, "q": f.Q} {
+	for k, s := range map[string]string{"region": f.Region, "member": f.Member, "flag": f.Flag, "q": f.Q} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -83,7 +88,7 @@ func (f reviewFilter) values(n int) url.Values {
 
 // signatureFilter is the store's filter for the queue of statement id.
 func (f reviewFilter) signatureFilter(id int64) signon.SignatureFilter {
-	sf := signon.SignatureFilter{StatementID: id, Query: f.Q, Page: f.Page, PerPage: reviewPerPage}
+	sf := signon.SignatureFilter{StatementID: id, Query: f.Q, Flag: signon.Flag(f.Flag), Page: f.Page, PerPage: reviewPerPage}
 	if f.Status == "all" {
 		sf.Statuses = allSignatureStatuses
 	} else {

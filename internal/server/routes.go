@@ -143,6 +143,10 @@ func (s *Server) addRoutes(e *echo.Echo) {
 	coord.POST("/statements/:id/invitations", s.handleSendInvitations)
 	coord.POST("/statements/:id/reminders", s.handleSendReminders)
 	coord.POST("/statements/:id/lead", s.handleLead) // lead.go
+	// The blocklist, the installation's (blocklist.go).
+	coord.GET("/blocklist", s.handleBlocklist)
+	coord.POST("/blocklist", s.handleAddBlockEntry)
+	coord.POST("/blocklist/:id/delete", s.handleRemoveBlockEntry)
 
 	// API tokens, each coordinator's own (api_tokens.go).
 	coord.GET("/tokens", s.handleAPITokens)

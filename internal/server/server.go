@@ -98,6 +98,7 @@ type Services interface {
 	signon.ChangeService
 	signon.APITokenService
 	signon.WebhookService
+	signon.BlocklistService
 	Ping(ctx context.Context) error
 	// SchemaCurrent fails while a migration is pending.
 	SchemaCurrent(ctx context.Context) error

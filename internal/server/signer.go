@@ -120,13 +120,17 @@ func (s *Server) sign(c echo.Context, st *signon.Statement, req signRequest) (*s
 		refuseSignature(c, "honeypot")
 		s.log.InfoContext(ctx, "sign honeypot filled; nothing stored",
 			slog.String("statement", st.Slug), slog.String("source", string(req.source)), slog.String("ip", c.RealIP()))
-		decoy := &signon.Signature{Organization: collapseForFlash(req.input.Organization), Status: signon.InitialStatus(st, false, false)}
+		decoy := &signon.Signature{Organization: collapseForFlash(req.input.Organization), Status: signon.InitialStatus(st, false, false, "")}
 		return decoy, s.decoyLink(st, decoy.Status), nil
 	}
 	if !st.AcceptsSignatures(s.now()) && !req.founding {
 		return nil, "", signon.ErrNotOpen
 	}
-	sig, err := req.input.Validate(st)
+	// The signer is asked to affirm their authority in the language
+	// they sign in, and the text they affirmed is kept word for word.
+	in := req.input
+	in.Affirmation = s.affirmation(in.SignatureLanguage(st))
+	sig, err := in.Validate(st)
 	if err != nil {
 		return nil, "", err
 	}
@@ -135,7 +139,16 @@ func (s *Server) sign(c echo.Context, st *signon.Statement, req signRequest) (*s
 	if !s.allowSignature(c) {
 		return nil, "", signon.ErrTooManySignatures
 	}
-	sig.Status = signon.InitialStatus(st, false, false)
+	if sig.AuthorityText != "" {
+		now := s.now()
+		sig.AuthorizedAt = &now
+	}
+	blocked, err := s.db.Blocked(ctx, signon.BlockProbeOf(sig))
+	if err != nil {
+		return nil, "", err
+	}
+	sig.Flags = signon.SignatureFlags(sig, blocked)
+	sig.Status = signon.InitialStatus(st, false, false, sig.Flags)
 	sig.Source = req.source
 	// The roster (invitations.go): a member's invitation link signs as
 	// the member; a member's name only links the signature to it.
@@ -165,6 +178,16 @@ func (s *Server) sign(c echo.Context, st *signon.Statement, req signRequest) (*s
 		slog.String("statement", st.Slug), slog.String("ip", c.RealIP()))
 	return sig, manage, nil
 }
+
+// affirmation is the text of the affirmation of authority to sign for
+// an organization in lang, as the sign form shows it.
+func (s *Server) affirmation(lang string) string {
+	return newTranslator(s.bundle, lang).T(affirmationKey)
+}
+
+// affirmationKey is the message of the affirmation, the sign form's
+// checkbox label.
+const affirmationKey = "public.field.authorized"
 
 // decoyLink is the manage token an answer imitating a new signature
 // (a bot's, through the honeypot) shows where a new one would show one.

@@ -74,8 +74,17 @@ type Signature struct {
 	RejectedAt       *time.Time
 	WithdrawnAt      *time.Time
 	ErasedAt         *time.Time // when its personal data was erased (privacy.go)
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// AuthorityText is the affirmation the signer of an organization
+	// checked, word for word as shown, in AuthorityLanguage, at
+	// AuthorizedAt (authority.go); empty for a person, and for a
+	// signature a coordinator added.
+	AuthorityText     string
+	AuthorityLanguage string
+	AuthorizedAt      *time.Time
+	// Flags are the reasons to look twice at it (authority.go).
+	Flags     Flags
+	CreatedAt time.Time
+	UpdatedAt time.Time
 
 	// Lead says the organization is one of the statement's lead signers
 	// (lead.go). The mark is kept apart, by organization; the store
@@ -123,6 +132,12 @@ type SignatureInput struct {
 	Region       string
 	Website      string
 	Language     string
+	// Affirmation is the text of the affirmation of authority the signer
+	// was shown, in Language; "" where none is asked (a coordinator's
+	// addition or import). Where it is asked, an organization's
+	// signature needs Authorized.
+	Affirmation string
+	Authorized  bool
 }
 
 // Validate checks in against the statement's policy and returns the
@@ -161,9 +176,9 @@ func (in SignatureInput) Validate(st *Statement) (*Signature, error) {
 	country, region := checkPlace(p, in.Country, in.Region)
 	website := checkWebsite(p, in.Website)
 
-	lang := in.Language
-	if !ValidLanguage(lang) {
-		lang = st.Language
+	lang := in.SignatureLanguage(st)
+	if in.Affirmation != "" && signerType == SignerOrganization && !in.Authorized {
+		p.Add("authorized", ProblemAuthorityRequired, 0)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -177,7 +192,7 @@ func (in SignatureInput) Validate(st *Statement) (*Signature, error) {
 		// A name of punctuation alone would collide with every other one.
 		return nil, (Problems{"organization": {Code: ProblemRequired}}).Err()
 	}
-	return &Signature{
+	sig := &Signature{
 		StatementID:      st.ID,
 		SignerType:       signerType,
 		Organization:     org,
@@ -191,18 +206,37 @@ func (in SignatureInput) Validate(st *Statement) (*Signature, error) {
 		Website:          website,
 		Language:         lang,
 		StatementVersion: st.Version,
-	}, nil
+	}
+	if in.Affirmation != "" && signerType == SignerOrganization {
+		sig.AuthorityText, sig.AuthorityLanguage = in.Affirmation, lang
+	}
+	return sig, nil
+}
+
+// SignatureLanguage is the language a signature of in on st is made in:
+// the one given, or else the statement's.
+func (in SignatureInput) SignatureLanguage(st *Statement) string {
+	if ValidLanguage(in.Language) {
+		return in.Language
+	}
+	return st.Language
 }
 
 // InitialStatus is the status a new signature starts in under the
 // statement's policy: unconfirmed until the email is confirmed when the
 // statement asks for it, then pending when a coordinator must approve it.
-// member says whether the signer is on the coalition's roster.
-func InitialStatus(st *Statement, member, confirmed bool) SignatureStatus {
+// member says whether the signer is on the coalition's roster; flags
+// are the signature's (authority.go). A blocklisted signature waits for
+// a coordinator whatever the policy.
+func InitialStatus(st *Statement, member, confirmed bool, flags Flags) SignatureStatus {
 	if st.RequireConfirmation && !confirmed {
 		return SignatureUnconfirmed
 	}
-	if st.Approval == ApprovalAll || st.Approval == ApprovalNonMembers && !member {
+	switch {
+	case flags.Has(FlagBlocklisted),
+		st.Approval == ApprovalAll,
+		st.Approval == ApprovalNonMembers && !member,
+		st.Approval == ApprovalFlagged && flags != "":
 		return SignaturePending
 	}
 	return SignatureApproved
@@ -281,6 +315,9 @@ type SignatureFilter struct {
 	// Lead, when set, keeps only the statement's lead signers (true) or
 	// only the others (false).
 	Lead *bool
+	// Flag, when set, keeps only the signatures with that flag, or with
+	// any flag for FlagAny.
+	Flag Flag
 	// ByRegion orders by country, region, then name, so a page can show
 	// the list grouped by state; otherwise by name.
 	ByRegion bool

@@ -312,28 +312,37 @@ func TestInitialStatus(t *testing.T) {
 		member    bool
 		confirmed bool
 		want      SignatureStatus
+		flags     Flags
 	}{
-		{"confirmation required, not confirmed, approval none", true, ApprovalNone, false, false, SignatureUnconfirmed},
-		{"confirmation required, not confirmed, member, approval all", true, ApprovalAll, true, false, SignatureUnconfirmed},
-		{"confirmation required, not confirmed, approval non_members", true, ApprovalNonMembers, false, false, SignatureUnconfirmed},
-		{"confirmation required, confirmed, approval none", true, ApprovalNone, false, true, SignatureApproved},
-		{"confirmation required, confirmed, member, approval non_members", true, ApprovalNonMembers, true, true, SignatureApproved},
-		{"confirmation required, confirmed, non-member, approval non_members", true, ApprovalNonMembers, false, true, SignaturePending},
-		{"confirmation required, confirmed, member, approval all", true, ApprovalAll, true, true, SignaturePending},
-		{"no confirmation, approval none", false, ApprovalNone, false, false, SignatureApproved},
-		{"no confirmation, approval unset", false, "", false, false, SignatureApproved},
-		{"no confirmation, member, approval none", false, ApprovalNone, true, false, SignatureApproved},
-		{"no confirmation, member, approval non_members", false, ApprovalNonMembers, true, false, SignatureApproved},
-		{"no confirmation, non-member, approval non_members", false, ApprovalNonMembers, false, false, SignaturePending},
-		{"no confirmation, member, approval all", false, ApprovalAll, true, false, SignaturePending},
-		{"no confirmation, non-member, approval all", false, ApprovalAll, false, false, SignaturePending},
-		{"no confirmation, confirmed anyway, non-member, approval all", false, ApprovalAll, false, true, SignaturePending},
+		{"confirmation required, not confirmed, approval none", true, ApprovalNone, false, false, SignatureUnconfirmed, ""},
+		{"confirmation required, not confirmed, member, approval all", true, ApprovalAll, true, false, SignatureUnconfirmed, ""},
+		{"confirmation required, not confirmed, approval non_members", true, ApprovalNonMembers, false, false, SignatureUnconfirmed, ""},
+		{"confirmation required, confirmed, approval none", true, ApprovalNone, false, true, SignatureApproved, ""},
+		{"confirmation required, confirmed, member, approval non_members", true, ApprovalNonMembers, true, true, SignatureApproved, ""},
+		{"confirmation required, confirmed, non-member, approval non_members", true, ApprovalNonMembers, false, true, SignaturePending, ""},
+		{"confirmation required, confirmed, member, approval all", true, ApprovalAll, true, true, SignaturePending, ""},
+		{"no confirmation, approval none", false, ApprovalNone, false, false, SignatureApproved, ""},
+		{"no confirmation, approval unset", false, "", false, false, SignatureApproved, ""},
+		{"no confirmation, member, approval none", false, ApprovalNone, true, false, SignatureApproved, ""},
+		{"no confirmation, member, approval non_members", false, ApprovalNonMembers, true, false, SignatureApproved, ""},
+		{"no confirmation, non-member, approval non_members", false, ApprovalNonMembers, false, false, SignaturePending, ""},
+		{"no confirmation, member, approval all", false, ApprovalAll, true, false, SignaturePending, ""},
+		{"no confirmation, non-member, approval all", false, ApprovalAll, false, false, SignaturePending, ""},
+		{"no confirmation, confirmed anyway, non-member, approval all", false, ApprovalAll, false, true, SignaturePending, ""},
+		{"approval flagged, no flag", false, ApprovalFlagged, false, false, SignatureApproved, ""},
+		{"approval flagged, flagged", false, ApprovalFlagged, false, false, SignaturePending, "free_mail"},
+		{"approval flagged, member flagged", false, ApprovalFlagged, true, false, SignaturePending, "domain_mismatch"},
+		{"approval flagged, flagged, not confirmed", true, ApprovalFlagged, false, false, SignatureUnconfirmed, "disposable"},
+		{"approval none, flagged but not blocklisted", false, ApprovalNone, false, false, SignatureApproved, "free_mail"},
+		{"approval none, blocklisted", false, ApprovalNone, false, false, SignaturePending, "blocklisted"},
+		{"approval non_members, member blocklisted", false, ApprovalNonMembers, true, true, SignaturePending, "blocklisted,free_mail"},
+		{"approval none, blocklisted, not confirmed", true, ApprovalNone, false, false, SignatureUnconfirmed, "blocklisted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := &Statement{RequireConfirmation: tt.confirm, Approval: tt.approval}
-			if got := InitialStatus(st, tt.member, tt.confirmed); got != tt.want {
-				t.Errorf("InitialStatus(member=%v, confirmed=%v) = %q, want %q", tt.member, tt.confirmed, got, tt.want)
+			if got := InitialStatus(st, tt.member, tt.confirmed, tt.flags); got != tt.want {
+				t.Errorf("InitialStatus(member=%v, confirmed=%v, flags=%q) = %q, want %q", tt.member, tt.confirmed, tt.flags, got, tt.want)
 			}
 		})
 	}

@@ -88,7 +88,7 @@ func SignerEdited(st *Statement, sig *Signature, orgChanged bool) []FieldChange 
 			sig.Source = SourceForm
 		}
 	}
-	if sig.Status == SignatureApproved && InitialStatus(st, sig.SignsAsMember(), true) == SignaturePending {
+	if sig.Status == SignatureApproved && InitialStatus(st, sig.SignsAsMember(), true, sig.Flags) == SignaturePending {
 		changes = append(changes, FieldChange{Field: "status", From: string(sig.Status), To: string(SignaturePending)})
 		sig.Status, sig.ApprovedAt = SignaturePending, nil
 	}

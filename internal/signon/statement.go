@@ -38,6 +38,9 @@ const (
 	ApprovalNone       Approval = "none"
 	ApprovalNonMembers Approval = "non_members"
 	ApprovalAll        Approval = "all"
+	// ApprovalFlagged holds for review only the signatures with a flag
+	// (authority.go); the others are approved at once.
+	ApprovalFlagged Approval = "flagged"
 )
 
 // Visibility says when the public sees who signed.
@@ -310,7 +313,7 @@ func (in StatementInput) Apply(s *Statement, now time.Time) error {
 	if approval == "" {
 		approval = ApprovalNone
 	}
-	if approval != ApprovalNone && approval != ApprovalNonMembers && approval != ApprovalAll {
+	if approval != ApprovalNone && approval != ApprovalNonMembers && approval != ApprovalAll && approval != ApprovalFlagged {
 		p.Add("approval", ProblemInvalidChoice, 0)
 	}
 	visibility := Visibility(in.Visibility)

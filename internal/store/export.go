@@ -129,6 +129,13 @@ func signatureScope(q *gorm.DB, f signon.SignatureFilter) *gorm.DB {
 			q = q.Where("NOT " + leadExists)
 		}
 	}
+	switch {
+	case f.Flag == signon.FlagAny:
+		q = q.Where("flags <> ''")
+	case f.Flag != "":
+		// flags is a comma-separated list of codes, none a part of another.
+		q = q.Where("(',' || flags || ',') LIKE ?", "%,"+string(f.Flag)+",%")
+	}
 	if pattern := containsPattern(f.Query); pattern != "" {
 		q = q.Where(`list_name LIKE ? ESCAPE '\'`, pattern)
 	}

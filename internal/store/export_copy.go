@@ -38,7 +38,7 @@ import (
 // writes the CSV itself from EachSignature.
 func (db *DB) CopySignaturesCSV(ctx context.Context, f signon.SignatureFilter, columns []string, lang string,
 	line func([]byte) error) (bool, error) {
-	if db.dialect != Postgres || f.Country != "" || f.Region != "" || f.Query != "" || f.Member != nil {
+	if db.dialect != Postgres || f.Country != "" || f.Region != "" || f.Query != "" || f.Member != nil || f.Flag != "" {
 		return false, nil
 	}
 	// The lead signers first, as EachSignature walks them: a second

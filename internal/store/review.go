@@ -233,8 +233,18 @@ func (db *DB) UpdateSignature(ctx context.Context, statementID, signatureID int6
 		if err != nil || len(changes) == 0 {
 			return err
 		}
+		// What the signature says changed: so may what it is flagged for.
+		isBlocked, err := blocked(tx, signon.BlockProbeOf(&sig))
+		if err != nil {
+			return err
+		}
+		if flags := signon.SignatureFlags(&sig, isBlocked); flags != sig.Flags {
+			changes = append(changes, signon.FieldChange{Field: "flags", From: string(sig.Flags), To: string(flags)})
+			sig.Flags = flags
+		}
 		sig.UpdatedAt = tx.NowFunc()
 		columns := map[string]any{
+			"flags":        sig.Flags,
 			"organization": sig.Organization,
 			"org_key":      sig.OrgKey,
 			"signer_name":  sig.SignerName,

@@ -112,7 +112,7 @@ func (db *DB) ConfirmSignature(ctx context.Context, hash string, now time.Time) 
 			return signon.ErrConfirmClosed
 		}
 		from := sig.Status
-		sig.Status = signon.InitialStatus(st, sig.SignsAsMember(), true)
+		sig.Status = signon.InitialStatus(st, sig.SignsAsMember(), true, sig.Flags)
 		sig.ConfirmedAt, sig.UpdatedAt = &now, tx.NowFunc()
 		changes := map[string]any{"status": sig.Status, "confirmed_at": now, "updated_at": sig.UpdatedAt}
 		if sig.Status == signon.SignatureApproved {

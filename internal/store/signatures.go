@@ -152,10 +152,12 @@ func (db *DB) createSignaturePostgres(q *gorm.DB, sig *signon.Signature, tokens 
 ), sig AS (
     INSERT INTO signatures (statement_id, signer_type, organization, org_key, signer_name, signer_title, email,
         city, country, region, website, language, status, source, statement_version, member_id,
-        rejection_reason, merged_into_id, confirmed_at, approved_at, rejected_at, withdrawn_at, created_at, updated_at)
+        rejection_reason, merged_into_id, confirmed_at, approved_at, rejected_at, withdrawn_at, created_at, updated_at,
+        authority_text, authority_language, authorized_at, flags)
     SELECT st.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
         coalesce(?::bigint, (SELECT id FROM members WHERE org_key = ? AND org_key <> '' LIMIT 1)),
-        ?, ?::bigint, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?, ?
+        ?, ?::bigint, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?, ?,
+        ?, ?, ?::timestamptz, ?
     FROM st
     ON CONFLICT (statement_id, org_key) WHERE status IN ('unconfirmed', 'pending', 'approved') DO NOTHING
     RETURNING id, statement_id, status, member_id
@@ -168,6 +170,7 @@ func (db *DB) createSignaturePostgres(q *gorm.DB, sig *signon.Signature, tokens 
 		sig.City, sig.Country, sig.Region, sig.Website, sig.Language, sig.Status, sig.Source, sig.StatementVersion,
 		sig.MemberID, sig.OrgKey,
 		sig.RejectionReason, sig.MergedIntoID, sig.ConfirmedAt, sig.ApprovedAt, sig.RejectedAt, sig.WithdrawnAt, sig.CreatedAt, sig.UpdatedAt,
+		sig.AuthorityText, sig.AuthorityLanguage, sig.AuthorizedAt, sig.Flags,
 		sig.CreatedAt}
 	if len(tokens) > 0 {
 		query.WriteString(`, tokens AS (
@@ -322,5 +325,5 @@ func (db *DB) withdrawSignature(ctx context.Context, statementID, signatureID in
 
 func normalizeSignature(s *signon.Signature) {
 	dbTimes(&s.CreatedAt, &s.UpdatedAt)
-	dbTimePtrs(&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt, &s.ErasedAt)
+	dbTimePtrs(&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt, &s.ErasedAt, &s.AuthorizedAt)
 }

@@ -253,8 +253,17 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.Up(ctx); err != nil {
+	applied, err := p.Up(ctx)
+	if err != nil {
 		return fmt.Errorf("store: migrate %s: %w", db.dialect, err)
+	}
+	if db.dialect == SQLite && len(applied) > 0 {
+		// A SQLite migration may edit a table's definition in place
+		// (00017_authority.sql widens a CHECK): the connection that ran
+		// it keeps the old definition cached, so it is replaced by a new
+		// one, which reads the schema afresh.
+		db.sql.SetMaxIdleConns(0)
+		db.sql.SetMaxIdleConns(1)
 	}
 	return nil
 }
