@@ -211,7 +211,7 @@ func TestAPIChanges(t *testing.T) {
 		}
 		// Signed through the public API, and a decision by a coordinator.
 		res = client.postRaw("/api/v1/statements/"+st.Slug+"/signatures", "application/json",
-			`{"signer_type":"organization","organization":"Casa Tres","signer_name":"Ana","email":"ana@example.org","country":"MX","region":"MX-CHH","language":"es"}`)
+			`{"signer_type":"organization","organization":"Casa Tres","signer_name":"Ana","email":"ana@example.org","country":"MX","region":"MX-CHH","language":"es","authorized":true}`)
 		pubStatus(t, res, http.StatusCreated)
 		if err := app.DB.DecideSignatures(ctx, st.ID, []int64{ids["Casa Uno"]}, signon.SignatureApproved, "", app.Clock.Now(), 0); err != nil {
 			t.Fatal(err)
