@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"sync"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -26,6 +27,7 @@ func (db *DB) Blocklist(ctx context.Context) ([]*signon.BlockEntry, error) {
 
 // AddBlockEntry adds e to the blocklist, with an event.
 func (db *DB) AddBlockEntry(ctx context.Context, e *signon.BlockEntry, by int64) error {
+	defer db.blocklist.forget()
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		e.ID, e.CreatedBy, e.CreatedAt = 0, accountRef(by), dbTime(tx.NowFunc())
 		if err := tx.Create(e).Error; err != nil {
@@ -41,6 +43,7 @@ func (db *DB) AddBlockEntry(ctx context.Context, e *signon.BlockEntry, by int64)
 
 // RemoveBlockEntry removes entry id from the blocklist, with an event.
 func (db *DB) RemoveBlockEntry(ctx context.Context, id, by int64) error {
+	defer db.blocklist.forget()
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var e signon.BlockEntry
 		if err := tx.Where("id = ?", id).Take(&e).Error; err != nil {
@@ -68,28 +71,55 @@ func (db *DB) BlocklistEvents(ctx context.Context, limit int) ([]*signon.Event, 
 	return list, nil
 }
 
-// Blocked reports whether an entry of the blocklist matches pr: one
-// indexed look-up.
+// Blocked reports whether an entry of the blocklist matches pr, from the
+// instance's copy of the list (blocklistCopy): no query for a signature.
 func (db *DB) Blocked(ctx context.Context, pr signon.BlockProbe) (bool, error) {
-	return blocked(db.gorm.WithContext(ctx), pr)
+	keys, err := db.blocklist.load(ctx, db.read)
+	if err != nil {
+		return false, err
+	}
+	hit := keys[blockKey(signon.BlockEmail, pr.Email)] || pr.OrgKey != "" && keys[blockKey(signon.BlockOrganization, pr.OrgKey)]
+	for _, d := range pr.Domains {
+		hit = hit || keys[blockKey(signon.BlockDomain, d)]
+	}
+	return hit, nil
 }
 
-func blocked(tx *gorm.DB, pr signon.BlockProbe) (bool, error) {
-	q := tx.Session(&gorm.Session{NewDB: true}).Model(&signon.BlockEntry{}).Select("id").
-		Where("kind = ? AND match_key = ?", signon.BlockEmail, pr.Email)
-	if len(pr.Domains) > 0 {
-		q = q.Or("kind = ? AND match_key IN ?", signon.BlockDomain, pr.Domains)
+// blocklistCopy is an instance's copy of the blocklist, read at most once
+// a second. The sign path asks it for every signature, and the list is
+// short and rarely changes: a query per signature cost a round trip on
+// PostgreSQL, and on SQLite a turn of the one writer connection. An entry
+// added on this instance counts at once (forget); one added on another
+// instance, within a second, as the page cache's counts do.
+type blocklistCopy struct {
+	mu    sync.Mutex
+	keys  map[string]bool // blockKey of each entry
+	until time.Time
+}
+
+func blockKey(kind signon.BlockKind, matchKey string) string { return string(kind) + "\x00" + matchKey }
+
+func (b *blocklistCopy) load(ctx context.Context, read *gorm.DB) (map[string]bool, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.keys != nil && time.Now().Before(b.until) {
+		return b.keys, nil
 	}
-	if pr.OrgKey != "" {
-		q = q.Or("kind = ? AND match_key = ?", signon.BlockOrganization, pr.OrgKey)
+	var rows []signon.BlockEntry
+	if err := read.WithContext(ctx).Select("kind", "match_key").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: blocklist: %w", err)
 	}
-	var id int64
-	err := q.Limit(1).Take(&id).Error
-	switch {
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("store: blocklist look-up: %w", err)
+	keys := make(map[string]bool, len(rows))
+	for _, e := range rows {
+		keys[blockKey(e.Kind, e.MatchKey)] = true
 	}
-	return true, nil
+	b.keys, b.until = keys, time.Now().Add(time.Second)
+	return keys, nil
+}
+
+// forget drops the copy, after a change of the list on this instance.
+func (b *blocklistCopy) forget() {
+	b.mu.Lock()
+	b.keys = nil
+	b.mu.Unlock()
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/signon-coalition/signon/internal/signon"
+	"github.com/signon-coalition/signon/internal/store"
 	"github.com/signon-coalition/signon/internal/store/storetest"
 )
 
@@ -93,6 +94,56 @@ func TestDB_SignatureAuthorityAndFlags(t *testing.T) {
 				if err != nil || n != want {
 					t.Errorf("Signatures(flag %q) = %d, %v; want %d", flag, n, err, want)
 				}
+			}
+		})
+	}
+}
+
+// TestDB_BlocklistCopy: an instance answers Blocked from its copy of the
+// list. Its own changes count at once; another instance's, once its copy
+// is a second old.
+func TestDB_BlocklistCopy(t *testing.T) {
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, url := storetest.OpenURL(t, dialect)
+			other, err := store.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { other.Close() })
+			probe := signon.BlockProbeOf(&signon.Signature{Email: "ana@spam.example"})
+			blocked := func(db *store.DB) bool {
+				t.Helper()
+				got, err := db.Blocked(ctx, probe)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got
+			}
+			if blocked(db) || blocked(other) { // both copies now hold the empty list
+				t.Fatal("blocked by an empty list")
+			}
+			e, _ := signon.BlockInput{Kind: "domain", Value: "spam.example"}.Validate()
+			if err := db.AddBlockEntry(ctx, e, 0); err != nil {
+				t.Fatal(err)
+			}
+			if !blocked(db) {
+				t.Error("an entry added on this instance does not count at once")
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for !blocked(other) {
+				if time.Now().After(deadline) {
+					t.Fatal("another instance never saw the entry")
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			if err := db.RemoveBlockEntry(ctx, e.ID, 0); err != nil {
+				t.Fatal(err)
+			}
+			if blocked(db) {
+				t.Error("an entry removed on this instance still counts")
 			}
 		})
 	}

@@ -234,7 +234,7 @@ func (db *DB) UpdateSignature(ctx context.Context, statementID, signatureID int6
 			return err
 		}
 		// What the signature says changed: so may what it is flagged for.
-		isBlocked, err := blocked(tx, signon.BlockProbeOf(&sig))
+		isBlocked, err := db.Blocked(ctx, signon.BlockProbeOf(&sig))
 		if err != nil {
 			return err
 		}

@@ -72,6 +72,9 @@ type DB struct {
 	// queue enqueues River jobs inside the store's transactions; it runs
 	// no workers (package jobs does).
 	queue *river.Client[*sql.Tx]
+
+	// blocklist is this instance's copy of the blocklist (Blocked).
+	blocklist blocklistCopy
 }
 
 // Open connects to the database named by url: postgres://… or
