@@ -30,10 +30,10 @@ func TestPrivacy_Notice(t *testing.T) {
 		}{
 			{"en", []string{"Privacy notice", "What we keep", "Why", "For how long", "6 months",
 				"your email address", "private link", "outbox", "internet address", "audit trail",
-				"published record", "SHA-256", "erase"}},
+				"published record", "SHA-256", "erase", "authorized to sign on its behalf", "disposable", "webhooks (which carry none)"}},
 			{"es", []string{"Aviso de privacidad", "Qué guardamos", "Para qué", "Por cuánto tiempo", "6 meses",
 				"tu correo electrónico", "enlace privado", "bandeja de salida", "dirección de internet", "historial",
-				"registro publicado", "SHA-256", "borra"}},
+				"registro publicado", "SHA-256", "borra", "autorización para firmar en su nombre", "desechable", "webhooks (que no llevan ninguno)"}},
 		} {
 			c := app.client(t)
 			c.lang = tc.lang
