@@ -179,6 +179,24 @@ func TestAuthority_Flags(t *testing.T) {
 			pageHas(t, html.UnescapeString(c.get(sigPath(st, disposable)).Body), "Disposable email", "mailinator.com is a disposable-email domain.")
 		})
 
+		t.Run("AddedByCoordinators", func(t *testing.T) {
+			// Added by hand or imported, a signature is flagged as a
+			// signer's own would be; a coordinator's addition is not held.
+			form := url.Values{"organization": {"Grupo Telefónico"}, "signer_name": {"Luis Ruiz"}, "email": {"grupo.tel@gmail.com"},
+				"city": {"Tucson"}, "country": {"US"}, "region": {"US-AZ"}}
+			res := c.postForm(coordManagePath(st.ID)+"/signatures", form)
+			assertStatus(t, res, http.StatusSeeOther)
+			if sig := signatureOfOrg(t, app, st, "Grupo Telefónico"); sig.Flags != "free_mail" || sig.Status != signon.SignatureApproved {
+				t.Errorf("added by hand: flags %q, %s; want free_mail, approved", sig.Flags, sig.Status)
+			}
+			csv := "organization,signer_name,email,country,region\r\nGrupo Importado,Eva,eva@mailinator.com,MX,MX-CHH\r\n"
+			res = c.postMultipart(coordManagePath(st.ID)+"/import/confirm", url.Values{"csv": {csv}}, "")
+			assertStatus(t, res, http.StatusSeeOther)
+			if sig := signatureOfOrg(t, app, st, "Grupo Importado"); sig.Flags != "disposable" {
+				t.Errorf("imported: flags %q, want disposable", sig.Flags)
+			}
+		})
+
 		t.Run("SignerCorrection", func(t *testing.T) {
 			// The clean signature was approved at once, with its link on
 			// the answer; moving its website elsewhere flags it and, on

@@ -651,6 +651,10 @@ func (s *Server) handleAddSignature(c echo.Context) error {
 	f.SignerType = string(signon.SignerOrganization)
 	sig, err := f.input("").Validate(st)
 	if err == nil {
+		// Flagged as a signer's own would be, for whoever reviews it later.
+		sig.Flags, err = s.db.SignatureFlags(c.Request().Context(), sig)
+	}
+	if err == nil {
 		err = s.db.AddSignature(c.Request().Context(), sig, currentAccount(c).ID)
 	}
 	switch code := signon.ErrorCode(err); code {

@@ -172,6 +172,9 @@ func (s *Server) previewImport(c echo.Context, data *importPage, csv []byte) ([]
 		}
 		row := importRow{Number: r.Number, Organization: r.Input.Organization, SignerName: r.Input.SignerName, Email: r.Input.Email}
 		if sig := r.Value; sig != nil {
+			if sig.Flags, err = s.db.SignatureFlags(c.Request().Context(), sig); err != nil {
+				return nil, err
+			}
 			row.Organization, row.SignerName, row.Email = sig.Organization, sig.SignerName, sig.Email
 			row.Place = placeOf(p, sig)
 			sigs = append(sigs, sig)

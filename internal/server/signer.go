@@ -143,11 +143,9 @@ func (s *Server) sign(c echo.Context, st *signon.Statement, req signRequest) (*s
 		now := s.now()
 		sig.AuthorizedAt = &now
 	}
-	blocked, err := s.db.Blocked(ctx, signon.BlockProbeOf(sig))
-	if err != nil {
+	if sig.Flags, err = s.db.SignatureFlags(ctx, sig); err != nil {
 		return nil, "", err
 	}
-	sig.Flags = signon.SignatureFlags(sig, blocked)
 	sig.Status = signon.InitialStatus(st, false, false, sig.Flags)
 	sig.Source = req.source
 	// The roster (invitations.go): a member's invitation link signs as

@@ -137,4 +137,8 @@ type BlocklistService interface {
 	BlocklistEvents(ctx context.Context, limit int) ([]*Event, error)
 	// Blocked reports whether any entry matches pr.
 	Blocked(ctx context.Context, pr BlockProbe) (bool, error)
+	// SignatureFlags computes sig's flags (the function SignatureFlags)
+	// against the blocklist: the one way every signature, signed,
+	// corrected, added by hand or imported, gets its flags.
+	SignatureFlags(ctx context.Context, sig *Signature) (Flags, error)
 }

@@ -85,6 +85,15 @@ func (db *DB) Blocked(ctx context.Context, pr signon.BlockProbe) (bool, error) {
 	return hit, nil
 }
 
+// SignatureFlags computes sig's flags against the blocklist.
+func (db *DB) SignatureFlags(ctx context.Context, sig *signon.Signature) (signon.Flags, error) {
+	blocked, err := db.Blocked(ctx, signon.BlockProbeOf(sig))
+	if err != nil {
+		return "", err
+	}
+	return signon.SignatureFlags(sig, blocked), nil
+}
+
 // blocklistCopy is an instance's copy of the blocklist, read at most once
 // a second. The sign path asks it for every signature, and the list is
 // short and rarely changes: a query per signature cost a round trip on

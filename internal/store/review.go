@@ -234,11 +234,11 @@ func (db *DB) UpdateSignature(ctx context.Context, statementID, signatureID int6
 			return err
 		}
 		// What the signature says changed: so may what it is flagged for.
-		isBlocked, err := db.Blocked(ctx, signon.BlockProbeOf(&sig))
+		flags, err := db.SignatureFlags(ctx, &sig)
 		if err != nil {
 			return err
 		}
-		if flags := signon.SignatureFlags(&sig, isBlocked); flags != sig.Flags {
+		if flags != sig.Flags {
 			changes = append(changes, signon.FieldChange{Field: "flags", From: string(sig.Flags), To: string(flags)})
 			sig.Flags = flags
 		}
