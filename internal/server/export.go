@@ -131,11 +131,17 @@ type exportSignature struct {
 	ApprovedAt  string `json:"approved_at"`
 	RejectedAt  string `json:"rejected_at"`
 	WithdrawnAt string `json:"withdrawn_at"`
+	// Flags are the reasons a reviewer looks twice (signon.Flags, comma
+	// separated, "" for none); AuthorizedAt is when the signer affirmed
+	// their authority to sign for the organization, "" for none.
+	Flags        string `json:"flags"`
+	AuthorizedAt string `json:"authorized_at"`
 }
 
 // signatureHeader is the header row of the coordinators' CSV.
 var signatureHeader = slices.Concat([]string{"id"}, signatoryHeader,
-	[]string{"email", "language", "status", "source", "confirmed_at", "approved_at", "rejected_at", "withdrawn_at"})
+	[]string{"email", "language", "status", "source", "confirmed_at", "approved_at", "rejected_at", "withdrawn_at",
+		"flags", "authorized_at"})
 
 func newExportSignature(sig *signon.Signature, lang string) exportSignature {
 	return exportSignature{
@@ -143,13 +149,15 @@ func newExportSignature(sig *signon.Signature, lang string) exportSignature {
 		Email: sig.Email, Language: sig.Language, Status: string(sig.Status), Source: string(sig.Source),
 		ConfirmedAt: exportTime(sig.ConfirmedAt), ApprovedAt: exportTime(sig.ApprovedAt),
 		RejectedAt: exportTime(sig.RejectedAt), WithdrawnAt: exportTime(sig.WithdrawnAt),
+		Flags: string(sig.Flags), AuthorizedAt: exportTime(sig.AuthorizedAt),
 	}
 }
 
 func (r *exportSignature) record(out []string) []string {
 	out = append(out, strconv.FormatInt(r.ID, 10))
 	out = r.exportSignatory.record(out)
-	return append(out, r.Email, r.Language, r.Status, r.Source, r.ConfirmedAt, r.ApprovedAt, r.RejectedAt, r.WithdrawnAt)
+	return append(out, r.Email, r.Language, r.Status, r.Source, r.ConfirmedAt, r.ApprovedAt, r.RejectedAt, r.WithdrawnAt,
+		r.Flags, r.AuthorizedAt)
 }
 
 // exportStatement introduces the rows of a JSON export.

@@ -21,7 +21,7 @@ var (
 	publicHeader = []string{"organization", "signer_name", "signer_title", "city", "region", "region_name",
 		"country", "country_name", "website", "signer_type", "signed_at", "lead"}
 	privateHeader = append(append([]string{"id"}, publicHeader...),
-		"email", "language", "status", "source", "confirmed_at", "approved_at", "rejected_at", "withdrawn_at")
+		"email", "language", "status", "source", "confirmed_at", "approved_at", "rejected_at", "withdrawn_at", "flags", "authorized_at")
 )
 
 // exportSig is a signature stored as given, without the sign form's
@@ -51,6 +51,12 @@ func exportSeed(t *testing.T, app *testApp, st *signon.Statement, sigs ...export
 		}
 		if s.Individual {
 			sig.SignerType = signon.SignerIndividual
+		} else if i%2 == 1 {
+			// Every other group affirmed its authority, and is flagged
+			// twice: a comma inside a cell.
+			at := time.Date(2026, 10, 29, 8, 30, 0, 0, time.UTC)
+			sig.AuthorityText, sig.AuthorityLanguage, sig.AuthorizedAt = "Estoy autorizada.", "es", &at
+			sig.Flags = "blocklisted,free_mail"
 		}
 		if sig.Status == "" {
 			sig.Status = signon.SignatureApproved
@@ -340,7 +346,7 @@ func privateRow(sig *signon.Signature, public []string) []string {
 	}
 	row := append([]string{strconv.FormatInt(sig.ID, 10)}, public...)
 	return append(row, sig.Email, sig.Language, string(sig.Status), string(sig.Source),
-		at(sig.ConfirmedAt), at(sig.ApprovedAt), at(sig.RejectedAt), at(sig.WithdrawnAt))
+		at(sig.ConfirmedAt), at(sig.ApprovedAt), at(sig.RejectedAt), at(sig.WithdrawnAt), string(sig.Flags), at(sig.AuthorizedAt))
 }
 
 func TestExport_Coordinator(t *testing.T) {
@@ -406,7 +412,8 @@ func TestExport_Coordinator(t *testing.T) {
 				"signer_name": "+1 555 0100", "signer_title": "-director-", "city": "@Houston", "region": "US-TX", "region_name": "Texas",
 				"country": "US", "country_name": "United States", "website": "", "signer_type": "organization",
 				"signed_at": want[5][11], "lead": false, "email": "signer0@private.example.org", "language": "es", "status": "approved",
-				"source": "import", "confirmed_at": "", "approved_at": want[5][18], "rejected_at": "", "withdrawn_at": ""}
+				"source": "import", "confirmed_at": "", "approved_at": want[5][18], "rejected_at": "", "withdrawn_at": "",
+				"flags": "", "authorized_at": ""}
 			if !reflect.DeepEqual(formula, wantFormula) {
 				t.Errorf("fifth signature =\n%v\nwant, formulas as they are,\n%v", formula, wantFormula)
 			}

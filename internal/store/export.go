@@ -17,7 +17,7 @@ import (
 // of its time working out the same mapping a million times.
 const signatureColumns = "id, statement_id, signer_type, organization, org_key, signer_name, signer_title, email, " +
 	"city, country, region, website, language, status, source, statement_version, member_id, " +
-	"confirmed_at, approved_at, rejected_at, withdrawn_at, created_at, updated_at"
+	"confirmed_at, approved_at, rejected_at, withdrawn_at, created_at, updated_at, flags, authorized_at"
 
 // EachSignature calls fn with each signature matching f, ordered as
 // Signatures orders them, except that the statement's lead signers come
@@ -78,7 +78,7 @@ func eachSignature(q *gorm.DB, f signon.SignatureFilter, lead map[string]bool, f
 		var s signon.Signature
 		err := rows.Scan(&s.ID, &s.StatementID, &s.SignerType, &s.Organization, &s.OrgKey, &s.SignerName, &s.SignerTitle, &s.Email,
 			&s.City, &s.Country, &s.Region, &s.Website, &s.Language, &s.Status, &s.Source, &s.StatementVersion, &s.MemberID,
-			&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt, &s.CreatedAt, &s.UpdatedAt)
+			&s.ConfirmedAt, &s.ApprovedAt, &s.RejectedAt, &s.WithdrawnAt, &s.CreatedAt, &s.UpdatedAt, &s.Flags, &s.AuthorizedAt)
 		if err != nil {
 			return fmt.Errorf("store: export signatures of statement %d: %w", f.StatementID, err)
 		}

@@ -178,7 +178,7 @@ func csvColumn(name, regions, countries string) (string, bool) {
 	switch name {
 	case "id":
 		return "id::text", true // digits: never quoted, never inert
-	case "organization", "signer_name", "signer_title", "city", "region", "country", "website", "email", "language":
+	case "organization", "signer_name", "signer_title", "city", "region", "country", "website", "email", "language", "flags":
 		return csvCell(name), true
 	case "signer_type", "status", "source":
 		// Held to a few words by the table's checks.
@@ -189,7 +189,7 @@ func csvColumn(name, regions, countries string) (string, bool) {
 		return "COALESCE(" + countries + " ->> upper(country), " + csvCell("country") + ")", true
 	case "signed_at":
 		return csvTime("created_at"), true
-	case "confirmed_at", "approved_at", "rejected_at", "withdrawn_at":
+	case "confirmed_at", "approved_at", "rejected_at", "withdrawn_at", "authorized_at":
 		return "COALESCE(" + csvTime(name) + ", '')", true
 	}
 	return "", false
